@@ -1,0 +1,46 @@
+# callsummary: every target a developer or CI needs. `make ci` runs them all.
+GO      ?= go
+PKGS    ?= ./...
+GOFILES  = $(shell git ls-files '*.go')
+
+.PHONY: all generate check-generated spec test vet fmt-check conformance peers ci
+
+all: ci
+
+## generate: regenerate gen/ (and the sandbox's server interface) from openapi/
+generate:
+	$(GO) generate ./...
+
+## check-generated: regenerate, then fail listing any file that differs from what is committed
+check-generated: generate
+	@changed="$$(git status --porcelain -- gen conformance/internal)"; \
+	if [ -n "$$changed" ]; then \
+		echo "generated code is stale; run 'make generate' and commit:"; echo "$$changed"; \
+		git --no-pager diff --stat -- gen conformance/internal; exit 1; \
+	fi
+
+## spec: load and validate the OpenAPI document (examples included) with kin-openapi
+spec:
+	$(GO) test -count=1 -run 'TestDocument' ./openapi/
+
+## test: every Go test, with the race detector
+test:
+	$(GO) test -race -count=1 $(PKGS)
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## conformance: the Go conformance tests, then the independent peers (Prism, Redocly)
+conformance:
+	$(GO) test -race -count=1 ./conformance/...
+	$(MAKE) peers
+
+## peers: Prism mock + proxy and Redocly lint against the document (installs its npm packages itself)
+peers:
+	bash conformance/peers/run.sh
+
+## ci: everything CI runs on a fresh clone
+ci: fmt-check vet check-generated spec test peers

@@ -1,0 +1,11 @@
+// Package conformance checks that the wire, the SDK and the OpenAPI document
+// agree, and gives users a Twilio they can test against offline.
+//
+// A Validator parses the embedded document once (kin-openapi, OpenAPI 3.0.3)
+// and validates requests, responses and bare summary bodies; every violation
+// comes back with its JSON pointer and reason, and never with the value of a
+// PII field. The sandbox server serves realistic summaries from the same
+// document, checks credentials like Twilio and can inject network faults.
+//
+// This package imports kin-openapi; the client packages (wrapper, gen) do not.
+package conformance

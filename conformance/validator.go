@@ -1,0 +1,244 @@
+package conformance
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers"
+	"github.com/getkin/kin-openapi/routers/gorillamux"
+
+	"github.com/voiceinsights/callsummary/openapi"
+)
+
+// maxValidatedBody bounds how much of a response body ValidateResponse reads:
+// the same cap the wrapper applies to responses.
+const maxValidatedBody = 10 << 20
+
+// A Validator checks requests, responses and summary bodies against the
+// embedded OpenAPI document. It parses the document and builds its router
+// once, in NewValidator; it is safe for concurrent use.
+type Validator struct {
+	doc     *openapi3.T
+	router  routers.Router
+	summary *openapi3.Schema
+	opts    []openapi3.SchemaValidationOption
+}
+
+// NewValidator parses and validates the embedded document (examples
+// included) and prepares a router that matches requests on any host: Twilio's,
+// a regional one, or a loopback test server.
+func NewValidator() (*Validator, error) {
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(openapi.Document())
+	if err != nil {
+		return nil, fmt.Errorf("conformance: load %s: %w", openapi.Name, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		return nil, fmt.Errorf("conformance: invalid %s: %w", openapi.Name, err)
+	}
+	// The router matches servers by host; without servers it matches any host,
+	// which is what a client pointed at a region, a proxy or a sandbox needs.
+	doc.Servers = nil
+	for _, item := range doc.Paths.Map() {
+		item.Servers = nil
+	}
+	router, err := gorillamux.NewRouter(doc)
+	if err != nil {
+		return nil, fmt.Errorf("conformance: build router: %w", err)
+	}
+	ref := doc.Components.Schemas["CallSummary"]
+	if ref == nil || ref.Value == nil {
+		return nil, fmt.Errorf("conformance: %s has no CallSummary schema", openapi.Name)
+	}
+	return &Validator{
+		doc:     doc,
+		router:  router,
+		summary: ref.Value,
+		// Values stay out of error text: from/to hold phone numbers (PII).
+		opts: []openapi3.SchemaValidationOption{
+			openapi3.MultiErrors(),
+			openapi3.DisableSchemaErrorDetails(),
+		},
+	}, nil
+}
+
+// Document returns the parsed document. Callers must not modify it.
+func (v *Validator) Document() *openapi3.T { return v.doc }
+
+// ValidateSummary validates a Call Summary body on its own against the
+// CallSummary schema. It returns nil, a *ValidationError listing every
+// violation, or an error saying the body is not JSON.
+func (v *Validator) ValidateSummary(body []byte) error {
+	return v.ValidateSchema("CallSummary", body)
+}
+
+// ValidateSchema validates a JSON body against the named component schema.
+func (v *Validator) ValidateSchema(name string, body []byte) error {
+	schema := v.summary
+	if name != "CallSummary" {
+		ref := v.doc.Components.Schemas[name]
+		if ref == nil || ref.Value == nil {
+			return fmt.Errorf("conformance: no schema %q in %s", name, openapi.Name)
+		}
+		schema = ref.Value
+	}
+	var value any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&value); err != nil {
+		return fmt.Errorf("conformance: body is not JSON: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("conformance: body has data after its JSON value")
+	}
+	value, err := normalizeNumbers(value)
+	if err != nil {
+		return err
+	}
+	if err := schema.VisitJSON(value, v.opts...); err != nil {
+		return newValidationError("response body", err)
+	}
+	return nil
+}
+
+// FindRoute returns the operation a request addresses, for any host.
+func (v *Validator) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+	route, params, err := v.router.FindRoute(req)
+	if err != nil {
+		return nil, nil, fmt.Errorf("conformance: %s %s: %w", req.Method, req.URL.Path, err)
+	}
+	return route, params, nil
+}
+
+// ValidateRequest validates a request's path, query and headers against the
+// operation it addresses. Authentication is not checked here.
+func (v *Validator) ValidateRequest(req *http.Request) error {
+	route, params, err := v.FindRoute(req)
+	if err != nil {
+		return err
+	}
+	in := &openapi3filter.RequestValidationInput{
+		Request:    req,
+		PathParams: params,
+		Route:      route,
+		Options:    v.filterOptions(),
+	}
+	if err := openapi3filter.ValidateRequest(req.Context(), in); err != nil {
+		return newValidationError("request", err)
+	}
+	return nil
+}
+
+// ValidateResponse validates a response (status, headers, content type and
+// body) against the operation its request addressed. It reads the body and
+// puts an identical reader back, so the caller can still consume it.
+// Statuses the document does not declare are violations.
+func (v *Validator) ValidateResponse(req *http.Request, resp *http.Response) error {
+	if req == nil || resp == nil {
+		return errors.New("conformance: ValidateResponse needs a request and a response")
+	}
+	body, err := readAndRestore(resp)
+	if err != nil {
+		return err
+	}
+	return v.validateResponseBody(req, resp, body)
+}
+
+func (v *Validator) validateResponseBody(req *http.Request, resp *http.Response, body []byte) error {
+	route, params, err := v.FindRoute(req)
+	if err != nil {
+		return err
+	}
+	in := &openapi3filter.ResponseValidationInput{
+		RequestValidationInput: &openapi3filter.RequestValidationInput{
+			Request:    req,
+			PathParams: params,
+			Route:      route,
+			Options:    v.filterOptions(),
+		},
+		Status:  resp.StatusCode,
+		Header:  resp.Header,
+		Options: v.filterOptions(),
+	}
+	in.SetBodyBytes(body)
+	ctx := req.Context()
+	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
+		return newValidationError(fmt.Sprintf("%d response", resp.StatusCode), err)
+	}
+	return nil
+}
+
+func (v *Validator) filterOptions() *openapi3filter.Options {
+	return &openapi3filter.Options{
+		MultiError:              true,
+		IncludeResponseStatus:   true,
+		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
+		SchemaValidationOptions: v.opts,
+	}
+}
+
+// readAndRestore reads at most maxValidatedBody bytes of resp.Body and
+// replaces it with a reader over the same bytes.
+func readAndRestore(resp *http.Response) ([]byte, error) {
+	if resp.Body == nil || resp.Body == http.NoBody {
+		return nil, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxValidatedBody+1))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return nil, fmt.Errorf("conformance: read response body: %w", err)
+	}
+	if len(body) > maxValidatedBody {
+		return nil, fmt.Errorf("conformance: response body exceeds %d bytes", maxValidatedBody)
+	}
+	return body, nil
+}
+
+// normalizeNumbers turns json.Number into float64 for kin-openapi, keeping
+// integers exact within float64's range.
+func normalizeNumbers(v any) (any, error) {
+	switch t := v.(type) {
+	case json.Number:
+		f, err := t.Float64()
+		if err != nil {
+			return nil, fmt.Errorf("conformance: number out of range: %w", err)
+		}
+		return f, nil
+	case map[string]any:
+		for k, e := range t {
+			n, err := normalizeNumbers(e)
+			if err != nil {
+				return nil, err
+			}
+			t[k] = n
+		}
+	case []any:
+		for i, e := range t {
+			n, err := normalizeNumbers(e)
+			if err != nil {
+				return nil, err
+			}
+			t[i] = n
+		}
+	}
+	return v, nil
+}
+
+// piiFields are the top-level summary properties whose values are personal
+// data: they never appear in a Violation.
+var piiFields = []string{"from", "to"}
+
+func isPII(pointer string) bool {
+	first, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
+	return slices.Contains(piiFields, first)
+}
