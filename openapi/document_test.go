@@ -1,0 +1,75 @@
+package openapi_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/voiceinsights/callsummary/openapi"
+)
+
+// loadDocument parses and validates the embedded document, examples included.
+func loadDocument(t *testing.T) *openapi3.T {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(openapi.Document())
+	if err != nil {
+		t.Fatalf("load %s: %v", openapi.Name, err)
+	}
+	// Validate checks examples against their schemas by default.
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("validate %s: %v", openapi.Name, err)
+	}
+	return doc
+}
+
+func TestDocumentValidates(t *testing.T) {
+	doc := loadDocument(t)
+	if doc.OpenAPI != "3.0.3" {
+		t.Errorf("openapi version = %q, want 3.0.3 (kin-openapi's 3.1 validator is rebuilt per call)", doc.OpenAPI)
+	}
+	op := doc.Paths.Find("/v1/Voice/{CallSid}/Summary").Get
+	if op == nil || op.OperationID != "FetchSummary" {
+		t.Fatalf("GET /v1/Voice/{CallSid}/Summary must have operationId FetchSummary")
+	}
+	if got := doc.Servers[0].URL; got != "https://insights.twilio.com" {
+		t.Errorf("server = %q", got)
+	}
+	scheme := doc.Components.SecuritySchemes["accountSid_authToken"]
+	if scheme == nil || scheme.Value.Type != "http" || scheme.Value.Scheme != "basic" {
+		t.Errorf("want an HTTP basic security scheme")
+	}
+	for _, status := range []string{"200", "401", "403", "404", "429", "5XX", "default"} {
+		if op.Responses.Value(status) == nil {
+			t.Errorf("response %s missing", status)
+		}
+	}
+}
+
+// TestDocumentExamplesAreChecked proves that Validate really checks examples:
+// a document whose example breaks its schema must be rejected.
+func TestDocumentExamplesAreChecked(t *testing.T) {
+	doc := loadDocument(t)
+	ex := doc.Components.Examples["CarrierCall"].Value
+	ex.Value.(map[string]any)["call_type"] = "pstn"
+	if err := doc.Validate(context.Background()); err == nil {
+		t.Fatal("a document with an example that violates its schema validated")
+	}
+}
+
+func TestDocumentParameters(t *testing.T) {
+	doc := loadDocument(t)
+	sid := doc.Components.Parameters["CallSid"].Value
+	if sid.In != "path" || !sid.Required || sid.Schema.Value.Pattern != "^CA[0-9a-fA-F]{32}$" ||
+		*sid.Schema.Value.MaxLength != 34 || sid.Schema.Value.MinLength != 34 {
+		t.Errorf("CallSid parameter differs from the seed: %+v", sid.Schema.Value)
+	}
+	ps := doc.Components.Parameters["ProcessingState"].Value
+	if ps.In != "query" || ps.Required {
+		t.Errorf("ProcessingState must be an optional query parameter")
+	}
+	enum := ps.Schema.Value.Enum
+	if len(enum) != 2 || enum[0] != "complete" || enum[1] != "partial" {
+		t.Errorf("ProcessingState enum = %v, want [complete partial] as the seed", enum)
+	}
+}
