@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 GOFILES  = $(shell git ls-files '*.go')
 
-.PHONY: all generate check-generated spec test vet fmt-check conformance peers ci
+.PHONY: all generate check-generated spec test vet fmt-check conformance peers bench bench-smoke ci
 
 all: ci
 
@@ -41,6 +41,14 @@ conformance:
 ## peers: Prism mock + proxy and Redocly lint against the document (installs its npm packages itself)
 peers:
 	bash conformance/peers/run.sh
+
+## bench: the benchmarks against twilio-go and raw net/http (own module bench/; slow, not in ci)
+bench:
+	$(MAKE) -C bench bench
+
+## bench-smoke: vet the bench module and run each benchmark once, so it never rots
+bench-smoke:
+	$(MAKE) -C bench smoke
 
 ## ci: everything CI runs on a fresh clone
 ci: fmt-check vet check-generated spec test peers
