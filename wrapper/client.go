@@ -1,0 +1,205 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"regexp"
+	"runtime"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// Version is this SDK's version, sent in the User-Agent.
+const Version = "0.1.0"
+
+// userAgent reads like "callsummary-go/0.1.0 (go1.26.8; linux/amd64)".
+var userAgent = fmt.Sprintf("callsummary-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+
+// Client fetches Call Summaries. It is safe for concurrent use. Printing it
+// with any fmt verb shows the host and the credential's SID, never the
+// secret.
+type Client struct {
+	api     *gen.Client
+	baseURL string
+	creds   *credentials
+	log     *slog.Logger
+	clock   *clock
+	doer    *retryDoer
+}
+
+var errNilContext = errors.New("callsummary: nil Context")
+
+// NewClient builds a Client. Credentials come from WithCredentials or
+// WithAPIKey, else from the environment (TWILIO_API_KEY + TWILIO_API_SECRET,
+// then TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN; an empty variable is unset).
+// The host comes from WithBaseURL, else WithRegion, else TWILIO_REGION and
+// TWILIO_EDGE, else DefaultBaseURL.
+func NewClient(opts ...Option) (*Client, error) {
+	var s settings
+	for _, o := range opts {
+		if o == nil {
+			continue
+		}
+		if err := o(&s); err != nil {
+			return nil, err
+		}
+	}
+	if s.creds == nil {
+		c, err := credentialsFromEnv()
+		if err != nil {
+			return nil, err
+		}
+		s.creds = c
+	}
+	base := s.baseURL
+	if base == "" {
+		region, edge := s.region, s.edge
+		if !s.regionSet {
+			region, edge = os.Getenv(EnvRegion), os.Getenv(EnvEdge)
+		}
+		u, err := regionalBaseURL(region, edge)
+		if err != nil {
+			return nil, err
+		}
+		base = u
+	}
+	policy, err := s.retry.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	hc, err := buildHTTPClient(s.httpClient, s.middlewares)
+	if err != nil {
+		return nil, err
+	}
+	log := s.logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	c := &Client{baseURL: base, creds: s.creds, log: log, clock: newClock()}
+	c.doer = &retryDoer{hc: hc, policy: policy, log: log, clock: c.clock, maxBytes: MaxResponseBytes}
+	c.api, err = gen.NewClient(base,
+		gen.WithHTTPClient(c.doer),
+		gen.WithRequestEditorFn(c.editRequest))
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: %w", err)
+	}
+	return c, nil
+}
+
+// editRequest runs once per FetchSummary; every retry re-sends a clone.
+func (c *Client) editRequest(_ context.Context, req *http.Request) error {
+	req.Header.Set("Authorization", c.creds.header())
+	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("Accept", "application/json")
+	return nil
+}
+
+// BaseURL is the scheme, host and path prefix requests go to.
+func (c *Client) BaseURL() string { return c.baseURL }
+
+func (c *Client) String() string {
+	if c == nil {
+		return "wrapper.Client(nil)"
+	}
+	return fmt.Sprintf("wrapper.Client{base: %s, auth: %s}", c.baseURL, c.creds)
+}
+
+// GoString keeps %#v from printing fields (and so the secret).
+func (c *Client) GoString() string { return c.String() }
+
+// Format makes every verb, %+v and %x included, print String.
+func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
+
+// validateCallSID says what is wrong without echoing the value, which
+// could be a token passed by mistake.
+func validateCallSID(sid string) error {
+	const want = "want ^CA[0-9a-fA-F]{32}$"
+	switch {
+	case sid == "":
+		return fmt.Errorf("%w: empty; %s", ErrInvalidCallSID, want)
+	case len(sid) != 34:
+		return fmt.Errorf("%w: %d bytes long, not 34; %s", ErrInvalidCallSID, len(sid), want)
+	case sid[:2] != "CA":
+		return fmt.Errorf("%w: does not start with \"CA\"; %s", ErrInvalidCallSID, want)
+	}
+	for i := 2; i < len(sid); i++ {
+		if !isHex(sid[i]) {
+			return fmt.Errorf("%w: byte %d is not a hex digit; %s", ErrInvalidCallSID, i, want)
+		}
+	}
+	return nil
+}
+
+func isHex(b byte) bool {
+	return '0' <= b && b <= '9' || 'a' <= b && b <= 'f' || 'A' <= b && b <= 'F'
+}
+
+var shortWord = regexp.MustCompile(`^[a-z_]{1,16}$`)
+
+func validateProcessingState(p ProcessingState) error {
+	if p.Valid() {
+		return nil
+	}
+	if shortWord.MatchString(string(p)) { // e.g. "all": safe and useful to show
+		return fmt.Errorf("%w %q: want %q or %q", ErrInvalidProcessingState, string(p), ProcessingStateComplete, ProcessingStatePartial)
+	}
+	return fmt.Errorf("%w: want %q or %q", ErrInvalidProcessingState, ProcessingStateComplete, ProcessingStatePartial)
+}
+
+// FetchSummary fetches the summary of one call. Without options Twilio
+// returns the complete summary, or 404 until it is assembled (about 30
+// minutes after the call); WithProcessingState(ProcessingStatePartial)
+// returns the newest one.
+//
+// Errors: ErrInvalidCallSID or ErrInvalidProcessingState before any
+// request; *APIError for a non-2xx response (match ErrNotFound and the
+// other sentinels with errors.Is); *DecodeError for a 2xx body that is not
+// a summary; ErrResponseTooLarge; otherwise a transport or context error,
+// wrapped.
+func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...FetchOption) (*Summary, error) {
+	if c == nil || c.api == nil {
+		return nil, errors.New("callsummary: FetchSummary on a nil or zero Client; use NewClient")
+	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	if err := validateCallSID(callSID); err != nil {
+		return nil, err
+	}
+	var fs fetchSettings
+	for _, o := range opts {
+		if o != nil {
+			o(&fs)
+		}
+	}
+	params := &gen.FetchSummaryParams{}
+	if fs.state != nil {
+		if err := validateProcessingState(*fs.state); err != nil {
+			return nil, err
+		}
+		params.ProcessingState = fs.state
+	}
+	resp, err := c.api.FetchSummary(ctx, callSID, params)
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: fetching summary of %s: %w", callSID, err)
+	}
+	defer resp.Body.Close()
+	// The doer has buffered and bounded the body; the limit here only
+	// keeps this function safe on its own.
+	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: reading summary of %s: %w", callSID, err)
+	}
+	if len(body) > MaxResponseBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, MaxResponseBytes)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, newAPIError(resp.StatusCode, body, c.creds.redact)
+	}
+	return decodeSummary(resp.StatusCode, body)
+}

@@ -1,0 +1,228 @@
+package wrapper
+
+import (
+	"fmt"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// Direction is one of an edge's two media streams: Inbound is what the
+// edge received, Outbound what it sent.
+type Direction uint8
+
+const (
+	Inbound Direction = iota + 1
+	Outbound
+)
+
+// String is the JSON name: "inbound" or "outbound".
+func (d Direction) String() string {
+	switch d {
+	case Inbound:
+		return "inbound"
+	case Outbound:
+		return "outbound"
+	}
+	return fmt.Sprintf("Direction(%d)", uint8(d))
+}
+
+// Stat is a metric's statistics over a stream. Has* is false when Twilio
+// did not send that statistic.
+type Stat struct {
+	Avg, Max, Min          float64
+	HasAvg, HasMax, HasMin bool
+}
+
+func statOf(m *gen.MetricStats) Stat {
+	var s Stat
+	if m == nil {
+		return s
+	}
+	if m.Avg != nil {
+		s.Avg, s.HasAvg = *m.Avg, true
+	}
+	if m.Max != nil {
+		s.Max, s.HasMax = *m.Max, true
+	}
+	if m.Min != nil {
+		s.Min, s.HasMin = *m.Min, true
+	}
+	return s
+}
+
+// Stream is one direction of one edge. Metrics is never nil in a Stream
+// returned by this package.
+type Stream struct {
+	Edge      EdgeKind
+	Direction Direction
+	Metrics   *gen.StreamMetrics
+}
+
+// String reads like "sdk_edge/inbound".
+func (s Stream) String() string { return s.Edge.String() + "/" + s.Direction.String() }
+
+// PacketLossPercent is packets_loss_percentage (Twilio tags above 5).
+func (s Stream) PacketLossPercent() (float64, bool) {
+	if s.Metrics == nil || s.Metrics.PacketsLossPercentage == nil {
+		return 0, false
+	}
+	return *s.Metrics.PacketsLossPercentage, true
+}
+
+// Jitter in milliseconds.
+func (s Stream) Jitter() Stat {
+	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Jitter })
+}
+
+// Latency in milliseconds: Twilio-internal RTP traversal (SIP edges).
+func (s Stream) Latency() Stat {
+	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Latency })
+}
+
+// MOS is the estimated mean opinion score, 1.0 to about 4.5 (SDK edge).
+func (s Stream) MOS() Stat {
+	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Mos })
+}
+
+// RTT is the round-trip time in milliseconds (SDK edge).
+func (s Stream) RTT() Stat {
+	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Rtt })
+}
+
+// stat reads one metric's statistics, tolerating nil Metrics.
+func (s Stream) stat(field func(*gen.StreamMetrics) *gen.MetricStats) Stat {
+	if s.Metrics == nil {
+		return Stat{}
+	}
+	return statOf(field(s.Metrics))
+}
+
+// Tag thresholds from Twilio's "Details: Call Tags" page, used to put
+// different metrics on one scale.
+const (
+	lossThresholdPct   = 5.0
+	jitterThresholdMs  = 5.0
+	latencyThresholdMs = 150.0
+	rttThresholdMs     = 400.0
+	mosThreshold       = 3.5
+)
+
+// Severity places the stream's worst metric relative to the threshold at
+// which Twilio raises the matching tag: the largest of loss/5 %, average
+// jitter/5 ms, average latency/150 ms, average RTT/400 ms and 3.5/average
+// MOS. Above 1, at least one metric is past its tag threshold; 0 means no
+// metric was sent.
+func (s Stream) Severity() float64 {
+	var sev float64
+	if v, ok := s.PacketLossPercent(); ok {
+		sev = max(sev, v/lossThresholdPct)
+	}
+	if j := s.Jitter(); j.HasAvg {
+		sev = max(sev, j.Avg/jitterThresholdMs)
+	}
+	if l := s.Latency(); l.HasAvg {
+		sev = max(sev, l.Avg/latencyThresholdMs)
+	}
+	if r := s.RTT(); r.HasAvg {
+		sev = max(sev, r.Avg/rttThresholdMs)
+	}
+	if m := s.MOS(); m.HasAvg && m.Avg > 0 {
+		sev = max(sev, mosThreshold/m.Avg)
+	}
+	return sev
+}
+
+// Streams returns every stream that has metrics, edge by edge in Edges
+// order, inbound before outbound.
+func (s *Summary) Streams() []Stream {
+	var out []Stream
+	for _, e := range s.Edges() {
+		for _, d := range []Direction{Inbound, Outbound} {
+			if m := e.StreamMetrics(d); m != nil {
+				out = append(out, Stream{Edge: e.Kind, Direction: d, Metrics: m})
+			}
+		}
+	}
+	return out
+}
+
+// WorstStream returns the stream with the highest Severity. Ties go to the
+// higher packet loss, then to the first in Streams order. ok is false when
+// no stream has metrics.
+func (s *Summary) WorstStream() (worst Stream, ok bool) {
+	var worstSev, worstLoss float64
+	for _, st := range s.Streams() {
+		sev := st.Severity()
+		loss, _ := st.PacketLossPercent()
+		if !ok || sev > worstSev || (sev == worstSev && loss > worstLoss) {
+			worst, worstSev, worstLoss, ok = st, sev, loss, true
+		}
+	}
+	return worst, ok
+}
+
+// Tag is a condition Voice Insights found that could degrade the call.
+// Twilio may add tags: an unknown one is kept as is.
+type Tag string
+
+// The tags Twilio documents.
+const (
+	TagSilence        Tag = "silence"
+	TagHighJitter     Tag = "high_jitter"
+	TagHighPacketLoss Tag = "high_packet_loss"
+	TagHighLatency    Tag = "high_latency"
+	TagHighPDD        Tag = "high_pdd"
+	TagLowMOS         Tag = "low_mos"
+	TagICEFailure     Tag = "ice_failure"
+)
+
+var tagExplanations = map[Tag]string{
+	TagSilence:        "no audio, or only silence, in a stream",
+	TagHighJitter:     "packets arrived unevenly: average jitter above about 5 ms with peaks above about 30 ms, or over 1% of packets delayed by 200 ms or more",
+	TagHighPacketLoss: "more than 5% of packets were lost",
+	TagHighLatency:    "at a Twilio gateway, average RTP traversal inside Twilio above 150 ms; on the SDK edge, round-trip time above 400 ms",
+	TagHighPDD:        "post-dial delay (INVITE to first ringing) above the 95th percentile for the destination country",
+	TagLowMOS:         "the SDK's estimated mean opinion score fell below 3.5",
+	TagICEFailure:     "ICE checked every candidate pair and found none that works: the device could not establish media",
+}
+
+// KnownTags returns the tags Twilio documents.
+func KnownTags() []Tag {
+	return []Tag{TagSilence, TagHighJitter, TagHighPacketLoss, TagHighLatency, TagHighPDD, TagLowMOS, TagICEFailure}
+}
+
+// Known reports whether Twilio documents t.
+func (t Tag) Known() bool { _, ok := tagExplanations[t]; return ok }
+
+// Explain says what the tag means, per Twilio's "Details: Call Tags".
+func (t Tag) Explain() string {
+	if e, ok := tagExplanations[t]; ok {
+		return e
+	}
+	return fmt.Sprintf("%q is not a tag documented by Twilio when this SDK was written", string(t))
+}
+
+// QualityTags returns the summary's tags (the field s.Tags, typed).
+func (s *Summary) QualityTags() []Tag {
+	if s.Tags == nil {
+		return nil
+	}
+	out := make([]Tag, len(*s.Tags))
+	for i, t := range *s.Tags {
+		out[i] = Tag(t)
+	}
+	return out
+}
+
+// HasTag reports whether the summary carries tag t.
+func (s *Summary) HasTag(t Tag) bool {
+	if s.Tags == nil {
+		return false
+	}
+	for _, v := range *s.Tags {
+		if Tag(v) == t {
+			return true
+		}
+	}
+	return false
+}

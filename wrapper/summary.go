@@ -1,0 +1,84 @@
+package wrapper
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// Summary is one Call Summary. It embeds the generated type, so every
+// documented field is s.Field (s.CallSid, s.CarrierEdge, …), and keeps the
+// exact bytes received: fields this SDK does not know are in Raw.
+type Summary struct {
+	gen.CallSummary
+	raw []byte
+}
+
+// ParseSummary decodes a Call Summary body, e.g. one stored earlier from
+// Raw. Errors are *DecodeError.
+func ParseSummary(data []byte) (*Summary, error) {
+	return decodeSummary(http.StatusOK, data)
+}
+
+func decodeSummary(status int, body []byte) (*Summary, error) {
+	// A top-level null or array would decode into a zero summary silently.
+	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
+		return nil, newDecodeError(status, errors.New("body is not a JSON object"))
+	}
+	s := &Summary{raw: bytes.Clone(body)}
+	if err := json.Unmarshal(body, &s.CallSummary); err != nil {
+		return nil, newDecodeError(status, err)
+	}
+	return s, nil
+}
+
+// Raw returns a copy of the exact bytes received.
+func (s *Summary) Raw() []byte { return bytes.Clone(s.raw) }
+
+// IsComplete reports whether processing_state is "complete".
+func (s *Summary) IsComplete() bool {
+	return s.ProcessingState != nil && *s.ProcessingState == ProcessingStateComplete
+}
+
+// LogValue logs the call's identity, state, edges and tags. The parties
+// (from, to: phone numbers, client names, IP addresses) are PII and appear
+// only as "[REDACTED]".
+func (s *Summary) LogValue() slog.Value {
+	if s == nil {
+		return slog.StringValue("<nil>")
+	}
+	attrs := make([]slog.Attr, 0, 10)
+	add := func(key string, v *string) {
+		if v != nil {
+			attrs = append(attrs, slog.String(key, *v))
+		}
+	}
+	add("call_sid", s.CallSid)
+	add("account_sid", s.AccountSid)
+	add("call_type", (*string)(s.CallType))
+	add("call_state", (*string)(s.CallState))
+	add("processing_state", (*string)(s.ProcessingState))
+	if s.Duration != nil {
+		attrs = append(attrs, slog.Int("duration", *s.Duration))
+	}
+	if s.From != nil {
+		attrs = append(attrs, slog.String("from", redacted))
+	}
+	if s.To != nil {
+		attrs = append(attrs, slog.String("to", redacted))
+	}
+	edges := s.Edges()
+	names := make([]string, len(edges))
+	for i, e := range edges {
+		names[i] = e.Kind.String()
+	}
+	attrs = append(attrs, slog.Any("edges", names))
+	if s.Tags != nil {
+		attrs = append(attrs, slog.Any("tags", *s.Tags))
+	}
+	return slog.GroupValue(attrs...)
+}

@@ -1,0 +1,155 @@
+package wrapper
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+)
+
+// MaxResponseBytes bounds every response body read (10 MiB): a summary is a
+// few kilobytes, so more is a misbehaving server or proxy.
+const MaxResponseBytes = 10 << 20
+
+// DefaultTimeout bounds one attempt when the *http.Client has no Timeout.
+const DefaultTimeout = 30 * time.Second
+
+// retryDoer is the gen.HttpRequestDoer of a Client: it sends a request,
+// reads its body into memory (so a body cut short is retried like any
+// transport error), and retries per the policy.
+type retryDoer struct {
+	hc       *http.Client
+	policy   RetryPolicy
+	log      *slog.Logger
+	clock    *clock
+	maxBytes int64
+}
+
+func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
+	ctx := req.Context()
+	start := d.clock.now()
+	for attempt := 1; ; attempt++ {
+		resp, err := d.attempt(req.Clone(ctx)) // GET: no body to rewind
+		if ctx.Err() != nil {
+			if err == nil {
+				return resp, nil // complete response; let the caller see it
+			}
+			return nil, err
+		}
+		var status int
+		if err == nil {
+			status = resp.StatusCode
+		}
+		if (err != nil && !retryableError(err)) || (err == nil && !retryableStatus(status)) {
+			return resp, err
+		}
+		if attempt >= d.policy.MaxAttempts {
+			return resp, err
+		}
+		wait := d.clock.jitter(d.policy.ceiling(attempt))
+		now := d.clock.now()
+		if err == nil {
+			if ra, ok := parseRetryAfter(resp.Header, now); ok {
+				if ra > MaxRetryAfter {
+					d.log.DebugContext(ctx, "callsummary: Retry-After beyond cap; not retrying",
+						"status", status, "retry_after", ra, "cap", MaxRetryAfter)
+					return resp, nil
+				}
+				wait = max(wait, ra)
+			}
+		}
+		if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+			d.log.DebugContext(ctx, "callsummary: next retry would pass the context deadline; not retrying",
+				"attempt", attempt, "wait", wait)
+			return resp, err
+		}
+		if now.Add(wait).Sub(start) > d.policy.MaxElapsed {
+			d.log.DebugContext(ctx, "callsummary: retry budget spent; not retrying",
+				"attempt", attempt, "wait", wait, "max_elapsed", d.policy.MaxElapsed)
+			return resp, err
+		}
+		attrs := []any{"attempt", attempt, "max_attempts", d.policy.MaxAttempts, "wait", wait}
+		if err != nil {
+			attrs = append(attrs, "error", err.Error())
+		} else {
+			attrs = append(attrs, "status", status)
+		}
+		d.log.DebugContext(ctx, "callsummary: retrying", attrs...)
+		if serr := d.clock.sleep(ctx, wait); serr != nil {
+			last := fmt.Sprintf("HTTP %d", status)
+			if err != nil {
+				last = err.Error()
+			}
+			return nil, fmt.Errorf("callsummary: waiting to retry after %s: %w", last, serr)
+		}
+	}
+}
+
+// attempt sends req once and buffers the body, at most d.maxBytes of it.
+func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
+	resp, err := d.hc.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, d.maxBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: reading response body (HTTP %d): %w", resp.StatusCode, err)
+	}
+	if int64(len(body)) > d.maxBytes {
+		return nil, fmt.Errorf("%w: more than %d bytes (HTTP %d)", ErrResponseTooLarge, d.maxBytes, resp.StatusCode)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.ContentLength = int64(len(body))
+	return resp, nil
+}
+
+// buildHTTPClient copies base (never mutating the caller's client), applies
+// the default timeout, the middleware and the redirect rule.
+func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.RoundTripper) (*http.Client, error) {
+	hc := &http.Client{Timeout: DefaultTimeout}
+	if base != nil {
+		c := *base
+		hc = &c
+		if hc.Timeout == 0 {
+			hc.Timeout = DefaultTimeout
+		}
+	}
+	rt := hc.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	for _, mw := range mws {
+		rt = mw(rt)
+		if rt == nil {
+			return nil, errors.New("callsummary: transport middleware returned a nil RoundTripper")
+		}
+	}
+	hc.Transport = rt
+	hc.CheckRedirect = stripAuthOnRedirect(hc.CheckRedirect)
+	return hc, nil
+}
+
+// stripAuthOnRedirect drops Authorization when a redirect leaves the first
+// request's scheme and host:port. net/http compares host names only, so a
+// redirect to another port of the same host would otherwise keep it. The
+// user's own CheckRedirect, if any, runs afterwards.
+func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first := via[0].URL
+		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
+			req.Header.Del("Authorization")
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("callsummary: stopped after 10 redirects")
+		}
+		return nil
+	}
+}
