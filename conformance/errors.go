@@ -84,8 +84,17 @@ func collectViolations(err error, where string, out *[]Violation) {
 		}
 		collectInner(e.Err, where, e.Reason, out)
 	case *openapi3filter.ResponseError:
+		if where == "" {
+			where = responseLocation(e.Reason)
+		}
 		collectInner(e.Err, where, e.Reason, out)
 	case *openapi3.SchemaError:
+		// allOf (our nullable $refs) reports only where the combinator failed;
+		// the violations that count are inside, with their full pointers.
+		if e.SchemaField == "allOf" && e.Origin != nil {
+			collectViolations(e.Origin, where, out)
+			return
+		}
 		ptr := where
 		if ptr == "" {
 			ptr = pointer(e.JSONPointer())
@@ -112,6 +121,25 @@ func collectInner(inner error, where, reason string, out *[]Violation) {
 		return
 	}
 	*out = append(*out, Violation{Pointer: where, Reason: strings.TrimSpace(reason)})
+}
+
+// responseLocation names where outside the body a response broke the
+// document. kin-openapi says so only in its reason text, so this matches the
+// reasons openapi3filter.ValidateResponse writes; anything else is the body.
+func responseLocation(reason string) string {
+	switch {
+	case reason == "status is not supported":
+		return "status"
+	case strings.Contains(reason, "header Content-Type"):
+		return "header Content-Type"
+	}
+	// `response header "NAME" ...` and `unable to ... header "NAME" ...`
+	if _, rest, ok := strings.Cut(reason, `header "`); ok {
+		if name, _, ok := strings.Cut(rest, `"`); ok {
+			return "header " + name
+		}
+	}
+	return ""
 }
 
 func pointer(path []string) string {

@@ -186,22 +186,43 @@ func (v *Validator) filterOptions() *openapi3filter.Options {
 	}
 }
 
-// readAndRestore reads at most maxValidatedBody bytes of resp.Body and
-// replaces it with a reader over the same bytes.
+// ErrBodyTooLarge reports a response body longer than the 10 MiB the wrapper
+// accepts: it is not validated, and no more of it than the cap is read.
+var ErrBodyTooLarge = fmt.Errorf("conformance: response body exceeds %d bytes", maxValidatedBody)
+
+// readAndRestore reads at most maxValidatedBody+1 bytes of resp.Body and puts
+// back a body that yields exactly what the original would have: the same
+// bytes, then the rest of an oversized stream or the same read error. So a
+// validator in the middle changes nothing the caller sees.
 func readAndRestore(resp *http.Response) ([]byte, error) {
 	if resp.Body == nil || resp.Body == http.NoBody {
 		return nil, nil
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxValidatedBody+1))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if err != nil {
+	orig := resp.Body
+	body, err := io.ReadAll(io.LimitReader(orig, maxValidatedBody+1))
+	switch {
+	case err != nil:
+		_ = orig.Close()
+		resp.Body = io.NopCloser(io.MultiReader(bytes.NewReader(body), errReader{err}))
 		return nil, fmt.Errorf("conformance: read response body: %w", err)
+	case len(body) > maxValidatedBody:
+		// The rest stays unread: it may be endless.
+		resp.Body = readCloser{io.MultiReader(bytes.NewReader(body), orig), orig}
+		return nil, ErrBodyTooLarge
 	}
-	if len(body) > maxValidatedBody {
-		return nil, fmt.Errorf("conformance: response body exceeds %d bytes", maxValidatedBody)
-	}
+	_ = orig.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return body, nil
+}
+
+// errReader replays a read error after the bytes read before it.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }
+
+type readCloser struct {
+	io.Reader
+	io.Closer
 }
 
 // normalizeNumbers turns json.Number into float64 for kin-openapi, keeping
