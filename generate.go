@@ -4,3 +4,4 @@
 package callsummary
 
 //go:generate go tool oapi-codegen -config openapi/oapi-codegen.yaml openapi/insights.yaml
+//go:generate go tool oapi-codegen -config openapi/oapi-codegen-server.yaml openapi/insights.yaml

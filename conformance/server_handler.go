@@ -1,0 +1,234 @@
+package conformance
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/getkin/kin-openapi/routers"
+
+	"github.com/voiceinsights/callsummary/conformance/internal/serverapi"
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// A Handler is the sandbox as an http.Handler: Twilio's Call Summary endpoint
+// serving the fixture set, for `callsummary serve` and for users' own servers.
+// Server wraps it on a loopback listener. It is safe for concurrent use.
+//
+// Each request goes through, in order: routing by the server interface
+// oapi-codegen generates from the document; the injected faults for its SID;
+// basic auth; request validation against the document; then the fixture.
+type Handler struct {
+	cfg      serverConfig
+	v        *Validator
+	fixtures map[string]*fixture
+	order    []string
+	mux      http.Handler
+	total    atomic.Int64
+}
+
+// NewHandler builds the sandbox: it parses the document, loads the fixtures
+// (checking that each one names the SID it is served under) and mounts the
+// generated routes.
+func NewHandler(opts ...ServerOption) (*Handler, error) {
+	cfg, err := newServerConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	v, err := NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	fixtures, order, err := loadFixtures(documentExamples(v))
+	if err != nil {
+		return nil, err
+	}
+	h := &Handler{cfg: cfg, v: v, fixtures: fixtures, order: order}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", h.unrouted)
+	h.mux = serverapi.HandlerWithOptions(fetcher{h}, serverapi.StdHTTPServerOptions{
+		BaseRouter:       mux,
+		Middlewares:      []serverapi.MiddlewareFunc{h.guard},
+		ErrorHandlerFunc: h.bindError,
+	})
+	return h, nil
+}
+
+// AccountSID returns the Account SID the sandbox accepts as user name.
+func (h *Handler) AccountSID() string { return h.cfg.accountSID }
+
+// AuthToken returns the Auth Token the sandbox accepts with AccountSID.
+func (h *Handler) AuthToken() string { return h.cfg.authToken }
+
+// APIKey returns the API key pair the sandbox also accepts, or two empty
+// strings if none was configured with WithAPIKey.
+func (h *Handler) APIKey() (keySID, secret string) { return h.cfg.keySID, h.cfg.keySecret }
+
+// Calls lists the sample calls, in a fixed order.
+func (h *Handler) Calls() []SampleCall {
+	out := make([]SampleCall, 0, len(h.order))
+	for _, sid := range h.order {
+		c := h.fixtures[sid].call
+		c.States = append([]gen.ProcessingState(nil), c.States...)
+		out = append(out, c)
+	}
+	return out
+}
+
+// Fixture returns the exact bytes the sandbox serves (outside lifecycle mode)
+// for sid and a ProcessingState: for complete (or ""), the complete summary;
+// for partial, the partial summary if the call has one, else the complete
+// one. The slice is a copy.
+func (h *Handler) Fixture(sid string, state gen.ProcessingState) ([]byte, bool) {
+	f, ok := h.fixtures[sid]
+	if !ok {
+		return nil, false
+	}
+	body := f.complete
+	if state == gen.ProcessingStatePartial && f.partial != nil {
+		body = f.partial
+	}
+	if body == nil {
+		return nil, false
+	}
+	return bytes.Clone(body), true
+}
+
+// ServeHTTP serves one request and logs it at debug level.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	h.total.Add(1)
+	rec := &statusRecorder{ResponseWriter: w}
+	h.mux.ServeHTTP(rec, r)
+	// Only the method, path and query: never a header (Authorization).
+	h.cfg.logger.LogAttrs(r.Context(), slog.LevelDebug, "sandbox request",
+		slog.String("method", r.Method),
+		slog.String("path", r.URL.EscapedPath()),
+		slog.String("query", r.URL.RawQuery),
+		slog.Int("status", rec.status),
+		slog.Duration("elapsed", time.Since(start)))
+}
+
+// guard runs before the generated handler reaches fetcher: the request has
+// matched the document's route, so its SID is known.
+func (h *Handler) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !h.cfg.authorized(r) {
+			unauthorized(w)
+			return
+		}
+		if err := h.v.ValidateRequest(r); err != nil {
+			h.rejectRequest(w, r, err)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// rejectRequest maps a request that violates the document to Twilio's
+// answer: a SID that cannot exist is an unknown resource (404, 20404), as
+// Twilio answers any unknown path; a bad ProcessingState is an invalid
+// parameter (400, 20001).
+func (h *Handler) rejectRequest(w http.ResponseWriter, r *http.Request, err error) {
+	var ve *ValidationError
+	if !errors.As(err, &ve) {
+		if errors.Is(err, routers.ErrMethodNotAllowed) {
+			methodNotAllowed(w)
+			return
+		}
+		notFound(w, r)
+		return
+	}
+	for _, v := range ve.Violations {
+		if v.Pointer == "parameter CallSid" {
+			notFound(w, r)
+			return
+		}
+	}
+	names := make([]string, 0, len(ve.Violations))
+	for _, v := range ve.Violations {
+		names = append(names, strings.TrimPrefix(v.Pointer, "parameter "))
+	}
+	writeTwilioError(w, http.StatusBadRequest, codeInvalidParameter,
+		fmt.Sprintf("Invalid parameter: %s (ProcessingState must be complete or partial)", strings.Join(names, ", ")))
+}
+
+// unrouted answers what the document's route does not match.
+func (h *Handler) unrouted(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := h.v.FindRoute(r); errors.Is(err, routers.ErrMethodNotAllowed) {
+		methodNotAllowed(w)
+		return
+	}
+	notFound(w, r)
+}
+
+// bindError handles a parameter the generated code could not bind. Request
+// validation runs first, so this is a safety net.
+func (h *Handler) bindError(w http.ResponseWriter, _ *http.Request, err error) {
+	writeTwilioError(w, http.StatusBadRequest, codeInvalidParameter, "Invalid parameter: "+err.Error())
+}
+
+func methodNotAllowed(w http.ResponseWriter) {
+	w.Header().Set("Allow", http.MethodGet)
+	writeTwilioError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed")
+}
+
+// fetcher implements the generated server interface without exporting its
+// method on Handler.
+type fetcher struct{ h *Handler }
+
+func (f fetcher) FetchSummary(w http.ResponseWriter, r *http.Request, callSid serverapi.CallSid, params serverapi.FetchSummaryParams) {
+	want := gen.ProcessingStateComplete
+	if params.ProcessingState != nil {
+		want = gen.ProcessingState(*params.ProcessingState)
+	}
+	body, ok := f.h.summary(callSid, want)
+	if !ok {
+		notFound(w, r)
+		return
+	}
+	writeJSON(w, http.StatusOK, body)
+}
+
+// summary returns the bytes to serve for a SID and the requested state.
+// Without ProcessingState (or with complete) only a complete summary is
+// served, so a call with only a partial one is 404; with partial, the partial
+// summary if there is one, else the complete one.
+func (h *Handler) summary(sid string, want gen.ProcessingState) ([]byte, bool) {
+	f, ok := h.fixtures[sid]
+	if !ok {
+		return nil, false
+	}
+	if want == gen.ProcessingStatePartial && f.partial != nil {
+		return f.partial, true
+	}
+	return f.complete, f.complete != nil
+}
+
+// statusRecorder remembers the status for the request log. Unwrap lets
+// http.ResponseController reach the connection (Flush, Hijack) for faults.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (s *statusRecorder) Write(p []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	return s.ResponseWriter.Write(p)
+}
+
+func (s *statusRecorder) Unwrap() http.ResponseWriter { return s.ResponseWriter }

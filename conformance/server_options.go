@@ -1,0 +1,76 @@
+package conformance
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+)
+
+// The sandbox's default credentials. They are fake: the Account SID is the one
+// the document's examples belong to, and the token says what it is. They are
+// printed by `callsummary serve` and are safe to commit.
+const (
+	SandboxAccountSID = "ACe268443e43d93dab7ebef303bbe9642f"
+	SandboxAuthToken  = "sandbox-auth-token"
+)
+
+// A ServerOption configures a sandbox Handler or Server.
+type ServerOption func(*serverConfig)
+
+type serverConfig struct {
+	accountSID, authToken string
+	keySID, keySecret     string
+	clock                 func() time.Time
+	logger                *slog.Logger
+}
+
+func newServerConfig(opts []ServerOption) (serverConfig, error) {
+	cfg := serverConfig{
+		accountSID: SandboxAccountSID,
+		authToken:  SandboxAuthToken,
+		clock:      time.Now,
+		logger:     slog.New(slog.DiscardHandler),
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&cfg)
+		}
+	}
+	if cfg.accountSID == "" || cfg.authToken == "" {
+		return cfg, errors.New("conformance: sandbox credentials must not be empty")
+	}
+	if (cfg.keySID == "") != (cfg.keySecret == "") {
+		return cfg, errors.New("conformance: an API key needs both its SID and its secret")
+	}
+	if cfg.clock == nil {
+		return cfg, errors.New("conformance: WithClock needs a function")
+	}
+	if cfg.logger == nil {
+		return cfg, errors.New("conformance: WithLogger needs a logger")
+	}
+	return cfg, nil
+}
+
+// WithCredentials replaces the Account SID and Auth Token the sandbox accepts
+// (by default SandboxAccountSID and SandboxAuthToken).
+func WithCredentials(accountSID, authToken string) ServerOption {
+	return func(c *serverConfig) { c.accountSID, c.authToken = accountSID, authToken }
+}
+
+// WithAPIKey makes the sandbox also accept an API key SID (SK…) and its
+// secret, as Twilio does. The account credentials stay valid.
+func WithAPIKey(keySID, secret string) ServerOption {
+	return func(c *serverConfig) { c.keySID, c.keySecret = keySID, secret }
+}
+
+// WithClock sets the clock lifecycle mode reads (time.Now by default). Fault
+// delays always use real time: they exist to exercise real timeouts.
+func WithClock(now func() time.Time) ServerOption {
+	return func(c *serverConfig) { c.clock = now }
+}
+
+// WithLogger sets the logger for the request log, written at debug level.
+// The Authorization header is never logged.
+func WithLogger(l *slog.Logger) ServerOption {
+	return func(c *serverConfig) { c.logger = l }
+}

@@ -1,0 +1,311 @@
+package conformance
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// newSandbox starts a sandbox for one test; on cleanup it closes it and
+// checks that no goroutine started since is left.
+func newSandbox(t *testing.T, opts ...ServerOption) *Server {
+	t.Helper()
+	ignore := goleak.IgnoreCurrent()
+	srv, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		srv.Close()
+		goleak.VerifyNone(t, ignore)
+	})
+	return srv
+}
+
+// fetch sends GET path to the sandbox with the sandbox's credentials and
+// returns the response (body restored) and its body.
+func sandboxFetch(t *testing.T, srv *Server, path string) (*http.Request, *http.Response, []byte) {
+	t.Helper()
+	return sandboxFetchAs(t, srv, path, srv.AccountSID(), srv.AuthToken())
+}
+
+func sandboxFetchAs(t *testing.T, srv *Server, path, user, pass string) (*http.Request, *http.Response, []byte) {
+	t.Helper()
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if user != "" || pass != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return req, resp, body
+}
+
+func sandboxPath(sid string) string { return "/v1/Voice/" + sid + "/Summary" }
+
+func TestSandboxServesEveryFixtureAsTheDocumentSays(t *testing.T) {
+	srv := newSandbox(t)
+	v := sandboxValidator(t)
+	calls := srv.Calls()
+	if len(calls) < 10 {
+		t.Fatalf("Calls() lists %d calls, want the whole catalogue", len(calls))
+	}
+	for _, call := range calls {
+		for _, state := range call.States {
+			path := sandboxPath(call.SID)
+			if state == gen.ProcessingStatePartial {
+				path += "?ProcessingState=partial"
+			}
+			req, resp, body := sandboxFetch(t, srv, path)
+			if resp.StatusCode != http.StatusOK {
+				t.Errorf("%s %s: status %d, body %s", call.SID, state, resp.StatusCode, body)
+				continue
+			}
+			if ct := resp.Header.Get("Content-Type"); ct != "application/json" {
+				t.Errorf("%s %s: Content-Type %q", call.SID, state, ct)
+			}
+			want, ok := srv.Fixture(call.SID, state)
+			if !ok || !bytes.Equal(body, want) {
+				t.Errorf("%s %s: the bytes sent are not the fixture's", call.SID, state)
+			}
+			if err := v.ValidateResponse(req, resp); err != nil {
+				t.Errorf("%s %s: %v", call.SID, state, err)
+			}
+			var head fixtureHead
+			if err := json.Unmarshal(body, &head); err != nil {
+				t.Fatalf("%s %s: %v", call.SID, state, err)
+			}
+			if head.ProcessingState != nil && *head.ProcessingState != state {
+				t.Errorf("%s: asked for %s, got processing_state %s", call.SID, state, *head.ProcessingState)
+			}
+		}
+	}
+}
+
+func TestSandboxProcessingStateChoosesTheSummary(t *testing.T) {
+	srv := newSandbox(t)
+	const seed, partialOnly, carrier = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "CA0e87c1212a698494dcdb198af3e0eb2f", "CAd45ec3c4af38967de454f9e45bb1cef4"
+	tests := []struct {
+		sid, query string
+		status     int
+		state      gen.ProcessingState
+	}{
+		{seed, "", http.StatusOK, gen.ProcessingStateComplete},
+		{seed, "?ProcessingState=complete", http.StatusOK, gen.ProcessingStateComplete},
+		{seed, "?ProcessingState=partial", http.StatusOK, gen.ProcessingStatePartial},
+		// Only a partial summary exists: Twilio's default is the complete one.
+		{partialOnly, "", http.StatusNotFound, ""},
+		{partialOnly, "?ProcessingState=partial", http.StatusOK, gen.ProcessingStatePartial},
+		// partial returns the newest summary: here the complete one.
+		{carrier, "?ProcessingState=partial", http.StatusOK, gen.ProcessingStateComplete},
+	}
+	for _, tt := range tests {
+		_, resp, body := sandboxFetch(t, srv, sandboxPath(tt.sid)+tt.query)
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s%s: status %d, want %d", tt.sid, tt.query, resp.StatusCode, tt.status)
+			continue
+		}
+		if tt.status != http.StatusOK {
+			continue
+		}
+		var head fixtureHead
+		if err := json.Unmarshal(body, &head); err != nil || head.ProcessingState == nil {
+			t.Fatalf("%s%s: no processing_state (%v)", tt.sid, tt.query, err)
+		}
+		if *head.ProcessingState != tt.state {
+			t.Errorf("%s%s: processing_state %s, want %s", tt.sid, tt.query, *head.ProcessingState, tt.state)
+		}
+	}
+}
+
+func TestSandboxAuthentication(t *testing.T) {
+	const keySID, keySecret = "SKe218abcbe3a09fd51993e96235095008", "sandbox-key-secret"
+	srv := newSandbox(t, WithAPIKey(keySID, keySecret))
+	v := sandboxValidator(t)
+	path := sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4")
+	tests := []struct {
+		name, user, pass string
+		status           int
+	}{
+		{"account pair", SandboxAccountSID, SandboxAuthToken, http.StatusOK},
+		{"api key pair", keySID, keySecret, http.StatusOK},
+		{"none", "", "", http.StatusUnauthorized},
+		{"wrong token", SandboxAccountSID, "not-the-token", http.StatusUnauthorized},
+		{"wrong account", "AC00000000000000000000000000000000", SandboxAuthToken, http.StatusUnauthorized},
+		{"key sid with auth token", keySID, SandboxAuthToken, http.StatusUnauthorized},
+		{"account with key secret", SandboxAccountSID, keySecret, http.StatusUnauthorized},
+	}
+	const want401 = `{"code":20003,"message":"Authenticate","more_info":"https://www.twilio.com/docs/errors/20003","status":401}`
+	for _, tt := range tests {
+		req, resp, body := sandboxFetchAs(t, srv, path, tt.user, tt.pass)
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.status)
+			continue
+		}
+		if err := v.ValidateResponse(req, resp); err != nil {
+			t.Errorf("%s: %v", tt.name, err)
+		}
+		if tt.status != http.StatusUnauthorized {
+			continue
+		}
+		if string(body) != want401 {
+			t.Errorf("%s: body %s, want %s", tt.name, body, want401)
+		}
+		if got := resp.Header.Get("WWW-Authenticate"); got != `Basic realm="Twilio API"` {
+			t.Errorf("%s: WWW-Authenticate %q", tt.name, got)
+		}
+	}
+}
+
+func TestSandboxWithCredentialsReplacesTheDefaults(t *testing.T) {
+	const account, token = "AC0123456789abcdef0123456789abcdef", "another-sandbox-token"
+	srv := newSandbox(t, WithCredentials(account, token))
+	if srv.AccountSID() != account || srv.AuthToken() != token {
+		t.Fatalf("credentials %s/%s", srv.AccountSID(), srv.AuthToken())
+	}
+	path := sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4")
+	if _, resp, _ := sandboxFetchAs(t, srv, path, account, token); resp.StatusCode != http.StatusOK {
+		t.Errorf("configured pair: status %d", resp.StatusCode)
+	}
+	if _, resp, _ := sandboxFetchAs(t, srv, path, SandboxAccountSID, SandboxAuthToken); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("default pair: status %d, want 401", resp.StatusCode)
+	}
+	if _, resp, _ := sandboxFetchAs(t, srv, path, "", ""); resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("an API key was never configured, yet empty credentials got %d", resp.StatusCode)
+	}
+}
+
+func TestSandboxRejectsWhatTwilioWould(t *testing.T) {
+	srv := newSandbox(t)
+	v := sandboxValidator(t)
+	const unknown = "CA0123456789abcdef0123456789abcdef"
+	tests := []struct {
+		name, path string
+		status     int
+		code       int
+		message    string
+		validates  bool // the document declares this request's route
+	}{
+		{"unknown SID", sandboxPath(unknown), 404, 20404,
+			"The requested resource /v1/Voice/" + unknown + "/Summary was not found", true},
+		{"SID too short", sandboxPath("CA123"), 404, 20404,
+			"The requested resource /v1/Voice/CA123/Summary was not found", true},
+		{"SID not hex", sandboxPath("CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), 404, 20404,
+			"The requested resource /v1/Voice/CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX/Summary was not found", true},
+		{"ProcessingState all", sandboxPath(unknown) + "?ProcessingState=all", 400, 20001,
+			"Invalid parameter: ProcessingState (ProcessingState must be complete or partial)", true},
+		{"unknown path", "/v1/Voice/" + unknown + "/Metrics", 404, 20404,
+			"The requested resource /v1/Voice/" + unknown + "/Metrics was not found", false},
+		{"root", "/", 404, 20404, "The requested resource / was not found", false},
+	}
+	for _, tt := range tests {
+		req, resp, body := sandboxFetch(t, srv, tt.path)
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s: status %d, want %d (%s)", tt.name, resp.StatusCode, tt.status, body)
+			continue
+		}
+		var got twilioError
+		if err := json.Unmarshal(body, &got); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		want := twilioError{Code: tt.code, Message: tt.message, MoreInfo: "https://www.twilio.com/docs/errors/" + strconv.Itoa(tt.code), Status: tt.status}
+		if got != want {
+			t.Errorf("%s: body %+v, want %+v", tt.name, got, want)
+		}
+		if tt.validates {
+			if err := v.ValidateResponse(req, resp); err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+		}
+	}
+}
+
+func TestSandboxAnswersOtherMethodsWith405(t *testing.T) {
+	srv := newSandbox(t)
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL+sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || resp.Header.Get("Allow") != "GET" || !strings.Contains(string(body), `"code":20004`) {
+		t.Errorf("POST: %d Allow=%q %s", resp.StatusCode, resp.Header.Get("Allow"), body)
+	}
+}
+
+func TestSandboxRequestLogHoldsNoCredentials(t *testing.T) {
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv := newSandbox(t, WithLogger(logger))
+	sandboxFetch(t, srv, sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4")+"?ProcessingState=partial")
+	sandboxFetchAs(t, srv, sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4"), SandboxAccountSID, "a-wrong-token")
+	out := logs.String()
+	for _, want := range []string{"sandbox request", "/v1/Voice/CAd45ec3c4af38967de454f9e45bb1cef4/Summary", "ProcessingState=partial", "status=200", "status=401"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %q:\n%s", want, out)
+		}
+	}
+	basic := base64.StdEncoding.EncodeToString([]byte(SandboxAccountSID + ":" + SandboxAuthToken))
+	for _, secret := range []string{SandboxAuthToken, "a-wrong-token", basic, "Authorization", "Basic "} {
+		if strings.Contains(out, secret) {
+			t.Errorf("log holds %q:\n%s", secret, out)
+		}
+	}
+}
+
+func TestNewServerRejectsIncompleteOptions(t *testing.T) {
+	for name, opt := range map[string]ServerOption{
+		"empty token":      WithCredentials(SandboxAccountSID, ""),
+		"key without pair": WithAPIKey("SKe218abcbe3a09fd51993e96235095008", ""),
+		"nil clock":        WithClock(nil),
+		"nil logger":       WithLogger(nil),
+	} {
+		if h, err := NewHandler(opt); err == nil {
+			t.Errorf("%s: NewHandler accepted it (%v)", name, h != nil)
+		}
+	}
+}
+
+func TestServerCloseIsIdempotentAndRefusesAfterwards(t *testing.T) {
+	srv := newSandbox(t)
+	srv.Close()
+	srv.Close()
+	if resp, err := http.Get(srv.URL + "/"); err == nil {
+		_ = resp.Body.Close()
+		t.Fatalf("a closed server answered %d", resp.StatusCode)
+	}
+}
+
+func sandboxValidator(t *testing.T) *Validator {
+	t.Helper()
+	v, err := NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
