@@ -20,38 +20,36 @@ const (
 
 const redacted = "[REDACTED]"
 
-// credentials is the HTTP Basic user and password. It prints redacted with
-// every fmt verb: fmt prints unexported fields of a struct without calling
-// their methods, so the secret lives only here, behind a pointer, and this
-// type formats itself.
+// credentials is the HTTP Basic user and password. fmt prints unexported
+// fields raw, without calling their methods, even behind a pointer (a bad
+// verb such as %s on a struct shows &{…}). So the secret is captured in a
+// closure, which fmt can only print as an address, and the type also
+// formats itself redacted.
 type credentials struct {
-	kind   string // "account" or "api-key", for messages
-	user   string // AC… or SK…: not a secret
-	secret string
+	kind   string        // "account" or "api-key", for messages
+	user   string        // AC… or SK…: not a secret
+	secret func() string // never a plain field
 }
 
-func (c *credentials) String() string {
-	if c == nil {
-		return "<nil>"
-	}
+func (c credentials) String() string {
 	return fmt.Sprintf("%s %s:%s", c.kind, c.user, redacted)
 }
 
-func (c *credentials) GoString() string { return c.String() }
+func (c credentials) GoString() string { return c.String() }
 
-func (c *credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
+func (c credentials) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(c.String())) }
 
 // header is the Authorization header value.
-func (c *credentials) header() string {
-	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+c.secret))
+func (c credentials) header() string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+c.secret()))
 }
 
 // redact removes the secret, and the header that carries it, from s.
-func (c *credentials) redact(s string) string {
-	if c == nil || c.secret == "" {
+func (c credentials) redact(s string) string {
+	if c.secret == nil {
 		return s
 	}
-	s = strings.ReplaceAll(s, c.secret, redacted)
+	s = strings.ReplaceAll(s, c.secret(), redacted)
 	return strings.ReplaceAll(s, strings.TrimPrefix(c.header(), "Basic "), redacted)
 }
 
@@ -66,7 +64,7 @@ func newCredentials(kind, user, secret string) (*credentials, error) {
 	case strings.ContainsAny(user, ":\r\n"):
 		return nil, fmt.Errorf("callsummary: %s credentials: SID contains ':' or a line break", kind)
 	}
-	return &credentials{kind: kind, user: user, secret: secret}, nil
+	return &credentials{kind: kind, user: user, secret: func() string { return secret }}, nil
 }
 
 // credentialsFromEnv prefers an API key pair (Twilio's recommendation for
