@@ -1,0 +1,29 @@
+// Command callsummary is the command line of the callsummary SDK for Twilio
+// Voice Insights' Call Summary API (GET /v1/Voice/{CallSid}/Summary).
+//
+// Usage:
+//
+//	callsummary fetch [flags] CALLSID   a call-quality report (or --json, the bytes received)
+//	callsummary validate FILE... | -    validate summary JSON against the OpenAPI document
+//	callsummary serve [--addr ADDR]     run the sandbox server for other tools
+//	callsummary sandbox                 list the sandbox's sample calls
+//	callsummary version                 print the version
+//
+// With TWILIO_API_KEY and TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID and
+// TWILIO_AUTH_TOKEN, fetch asks Twilio (TWILIO_REGION, TWILIO_EDGE, --region
+// and --edge pick the host). With neither, it starts the sandbox of package
+// conformance in-process and asks it, saying so in one line on stderr: the
+// README's first command works on a fresh clone.
+//
+// The report shows the call's type, states, direction, times and
+// durations; the parties, masked unless --show-pii; the edges expected for
+// the call type and which are present; a table of each edge's inbound and
+// outbound stream (codec, packets, loss, jitter, latency, MOS, RTT); the
+// tags, each explained; and a verdict naming the worst stream. It depends on
+// the summary alone, never on the clock, and is coloured only on a terminal
+// without NO_COLOR.
+//
+// Exit status: 0 ok; 1 Twilio, the sandbox or the validator said no (the
+// message names Twilio's error code and what to do); 2 a usage error, such
+// as a malformed call SID, in which case nothing was sent.
+package main

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+// progressLogger shows the wrapper's debug log of polls and retries as one
+// line each on stderr: during a --wait that can last half an hour, the user
+// sees every poll and when the next one is due.
+func progressLogger(w io.Writer) *slog.Logger {
+	return slog.New(&progressHandler{w: w, mu: new(sync.Mutex)})
+}
+
+type progressHandler struct {
+	w  io.Writer
+	mu *sync.Mutex
+}
+
+func (h *progressHandler) Enabled(context.Context, slog.Level) bool { return true }
+func (h *progressHandler) WithAttrs([]slog.Attr) slog.Handler        { return h }
+func (h *progressHandler) WithGroup(string) slog.Handler             { return h }
+
+func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
+	attrs := map[string]slog.Value{}
+	r.Attrs(func(a slog.Attr) bool {
+		attrs[a.Key] = a.Value.Resolve()
+		return true
+	})
+	var b strings.Builder
+	b.WriteString("callsummary: ")
+	if poll, ok := attrs["poll"]; ok {
+		fmt.Fprintf(&b, "poll %d: ", poll.Int64())
+	}
+	b.WriteString(strings.TrimPrefix(r.Message, "callsummary: "))
+	if status, ok := attrs["status"]; ok {
+		fmt.Fprintf(&b, " (HTTP %d)", status.Int64())
+	}
+	// A 404 is the expected "not yet" of a wait: its long message adds
+	// nothing. Other errors say why a poll or attempt failed.
+	if e, ok := attrs["error"]; ok && !strings.Contains(e.String(), "404") {
+		fmt.Fprintf(&b, ": %s", e.String())
+	}
+	if a, ok := attrs["attempt"]; ok {
+		fmt.Fprintf(&b, "; attempt %d", a.Int64())
+		if m, ok := attrs["max_attempts"]; ok {
+			fmt.Fprintf(&b, " of %d", m.Int64())
+		}
+	}
+	for _, key := range []string{"next_poll_in", "wait"} {
+		if d, ok := attrs[key]; ok && d.Kind() == slog.KindDuration {
+			fmt.Fprintf(&b, "; next try in %v, at %s", d.Duration().Round(time.Millisecond),
+				r.Time.Add(d.Duration()).UTC().Format(time.RFC3339))
+		}
+	}
+	b.WriteByte('\n')
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	_, err := io.WriteString(h.w, b.String())
+	return err
+}
+
+// writePartialProgress describes a partial summary polled during --wait:
+// which edges have arrived and which tags are already raised.
+func writePartialProgress(w io.Writer, s *wrapper.Summary) {
+	var present []string
+	for _, e := range s.Edges() {
+		present = append(present, e.Kind.String())
+	}
+	var missing []string
+	for _, k := range s.MissingEdges() {
+		missing = append(missing, k.String())
+	}
+	var tags []string
+	for _, t := range s.QualityTags() {
+		tags = append(tags, string(t))
+	}
+	fmt.Fprintf(w, "callsummary:   partial summary: edges %s; missing %s; tags %s\n",
+		listOrNone(present), listOrNone(missing), listOrNone(tags))
+}
+
+func listOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ", ")
+}
