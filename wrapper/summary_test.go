@@ -1,0 +1,258 @@
+package wrapper
+
+import (
+	"bytes"
+	"encoding/json"
+	"log/slog"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+func parseFixture(t *testing.T, name string) *Summary {
+	t.Helper()
+	s, err := ParseSummary(fixture(t, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestEdgeKindNames(t *testing.T) {
+	for _, k := range allEdges {
+		got, err := ParseEdgeKind(k.String())
+		if err != nil || got != k {
+			t.Errorf("ParseEdgeKind(%q) = %v, %v", k.String(), got, err)
+		}
+		b, err := json.Marshal(map[EdgeKind]EdgeKind{k: k})
+		if err != nil || string(b) != `{"`+k.String()+`":"`+k.String()+`"}` {
+			t.Errorf("JSON of %v: %s %v", k, b, err)
+		}
+		var back EdgeKind
+		if err := json.Unmarshal([]byte(`"`+k.String()+`"`), &back); err != nil || back != k {
+			t.Errorf("unmarshal %v: %v %v", k, back, err)
+		}
+	}
+	if CarrierEdge.String() != "carrier_edge" || SDKEdge.String() != "sdk_edge" || SIPEdge.String() != "sip_edge" || ClientEdge.String() != "client_edge" {
+		t.Error("String is not the JSON name")
+	}
+	if _, err := ParseEdgeKind("edge"); err == nil {
+		t.Error("unknown name accepted")
+	}
+	if EdgeKind(0).String() != "EdgeKind(0)" || EdgeKind(9).String() != "EdgeKind(9)" {
+		t.Error("invalid kinds")
+	}
+	if _, err := EdgeKind(0).MarshalText(); err == nil {
+		t.Error("zero EdgeKind marshalled")
+	}
+}
+
+func TestEdgeTypedAccess(t *testing.T) {
+	s := parseFixture(t, "client.json")
+	sdk, ok := s.Edge(SDKEdge)
+	if !ok || sdk.SDK == nil || sdk.Gateway != nil || sdk.SDK != s.SdkEdge {
+		t.Fatalf("sdk edge: %+v %v", sdk, ok)
+	}
+	if mos := sdk.StreamMetrics(Inbound).Mos; mos == nil || *mos.Avg != 3.28 {
+		t.Errorf("sdk inbound MOS %v", mos)
+	}
+	if e := sdk.SDK.Events; e == nil || (*e.Errors)["31005"] != 1 {
+		t.Error("sdk events not reachable")
+	}
+	gw, ok := s.Edge(ClientEdge)
+	if !ok || gw.Gateway != s.ClientEdge || gw.SDK != nil {
+		t.Fatalf("client edge: %+v", gw)
+	}
+	if *gw.Gateway.Properties.TwilioMediaIp != "54.172.60.1" || *gw.StreamMetrics(Outbound).PacketsSent != 24850 {
+		t.Error("client edge fields")
+	}
+	if gw.Metrics() != s.ClientEdge.Metrics || gw.StreamMetrics(Direction(7)) != nil {
+		t.Error("Metrics / invalid direction")
+	}
+	if _, ok := s.Edge(EdgeKind(0)); ok {
+		t.Error("EdgeKind(0) present")
+	}
+	partial := parseFixture(t, "client_partial.json")
+	ce, _ := partial.Edge(ClientEdge)
+	if ce.StreamMetrics(Outbound) != nil || ce.StreamMetrics(Inbound) == nil {
+		t.Error("partial client edge directions")
+	}
+	// An edge carrying only events, or only properties, is present.
+	only := &Summary{CallSummary: gen.CallSummary{SdkEdge: &gen.SDKEdge{Events: &gen.SDKEvents{}}, SipEdge: &gen.GatewayEdge{Properties: &gen.GatewayEdgeProperties{}}}}
+	if got := edgeKinds(only.Edges()); !slices.Equal(got, []EdgeKind{SIPEdge, SDKEdge}) {
+		t.Errorf("Edges() = %v", got)
+	}
+	if (Edge{}).Metrics() != nil || (Edge{}).StreamMetrics(Inbound) != nil {
+		t.Error("zero Edge")
+	}
+}
+
+func TestExpectedEdgesFor(t *testing.T) {
+	got := ExpectedEdgesFor(gen.CallTypeTrunking)
+	got[0] = CarrierEdge // callers may modify the result
+	if again := ExpectedEdgesFor(gen.CallTypeTrunking); !slices.Equal(again, []EdgeKind{SIPEdge, CarrierEdge}) {
+		t.Errorf("shared slice: %v", again)
+	}
+	if ExpectedEdgesFor(gen.CallTypeWhatsapp) != nil || ExpectedEdgesFor("fax") != nil {
+		t.Error("whatsapp or unknown call type expects edges")
+	}
+	if (&Summary{}).ExpectedEdges() != nil {
+		t.Error("nil call_type expects edges")
+	}
+}
+
+func TestStreamsAndWorstStream(t *testing.T) {
+	tests := []struct {
+		fixture  string
+		streams  []string
+		worst    string
+		severity float64
+	}{
+		// jitter avg 9.4 ms / 5 beats loss 6.68 % / 5 and MOS 3.5/3.28
+		{"client.json", []string{"sdk_edge/inbound", "sdk_edge/outbound", "client_edge/inbound", "client_edge/outbound"}, "sdk_edge/inbound", 9.4 / 5},
+		// loss 6.625 % / 5 on the stream sent toward the PBX
+		{"sip.json", []string{"sip_edge/inbound", "sip_edge/outbound"}, "sip_edge/outbound", 6.625 / 5},
+		{"carrier.json", []string{"carrier_edge/inbound", "carrier_edge/outbound"}, "carrier_edge/inbound", 6.214 / 5},
+		{"trunking.json", []string{"sip_edge/inbound", "sip_edge/outbound", "carrier_edge/inbound", "carrier_edge/outbound"}, "carrier_edge/inbound", 0.51 / 5},
+		{"client_partial.json", []string{"client_edge/inbound"}, "client_edge/inbound", 0.88 / 5},
+		{"whatsapp.json", nil, "", 0},
+		{"seed_complete.json", nil, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			s := parseFixture(t, tt.fixture)
+			var names []string
+			for _, st := range s.Streams() {
+				names = append(names, st.String())
+			}
+			if !slices.Equal(names, tt.streams) {
+				t.Errorf("Streams() = %v, want %v", names, tt.streams)
+			}
+			w, ok := s.WorstStream()
+			if ok != (tt.worst != "") {
+				t.Fatalf("WorstStream ok = %v", ok)
+			}
+			if !ok {
+				return
+			}
+			if w.String() != tt.worst || math.Abs(w.Severity()-tt.severity) > 1e-9 {
+				t.Errorf("WorstStream() = %s (%.4f), want %s (%.4f)", w, w.Severity(), tt.worst, tt.severity)
+			}
+		})
+	}
+}
+
+func TestStreamMetricsAndTies(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	st := Stream{Edge: SDKEdge, Direction: Inbound, Metrics: &gen.StreamMetrics{
+		PacketsLossPercentage: f(1),
+		Jitter:                &gen.MetricStats{Avg: f(2), Max: f(30)},
+		Latency:               &gen.MetricStats{Avg: f(300)},
+		Rtt:                   &gen.MetricStats{Avg: f(200), Max: f(500), Min: f(50)},
+		Mos:                   &gen.MetricStats{Avg: f(4), Min: f(1.5)},
+	}}
+	if l, ok := st.PacketLossPercent(); !ok || l != 1 {
+		t.Error("loss")
+	}
+	if j := st.Jitter(); !j.HasAvg || !j.HasMax || j.HasMin || j.Max != 30 {
+		t.Errorf("jitter %+v", j)
+	}
+	if r := st.RTT(); r.Min != 50 || !r.HasMin {
+		t.Errorf("rtt %+v", r)
+	}
+	if m := st.MOS(); m.Avg != 4 || m.HasMax {
+		t.Errorf("mos %+v", m)
+	}
+	if got := st.Severity(); got != 2 { // latency 300/150
+		t.Errorf("Severity = %v, want 2", got)
+	}
+	var empty Stream
+	if _, ok := empty.PacketLossPercent(); ok || empty.Jitter().HasAvg || empty.Severity() != 0 {
+		t.Error("empty stream")
+	}
+	// Equal severity: the higher loss wins, else the first stream.
+	s := &Summary{CallSummary: gen.CallSummary{
+		CallType: ptr(gen.CallTypeTrunking),
+		SipEdge: &gen.GatewayEdge{Metrics: &gen.EdgeMetrics{
+			Inbound:  &gen.StreamMetrics{Jitter: &gen.MetricStats{Avg: f(10)}, PacketsLossPercentage: f(1)},
+			Outbound: &gen.StreamMetrics{Jitter: &gen.MetricStats{Avg: f(10)}, PacketsLossPercentage: f(1)},
+		}},
+		CarrierEdge: &gen.GatewayEdge{Metrics: &gen.EdgeMetrics{
+			Inbound: &gen.StreamMetrics{PacketsLossPercentage: f(10), Jitter: &gen.MetricStats{Avg: f(1)}},
+		}},
+	}}
+	if w, _ := s.WorstStream(); w.String() != "carrier_edge/inbound" {
+		t.Errorf("tie on severity: %s", w)
+	}
+	s.CarrierEdge = nil
+	if w, _ := s.WorstStream(); w.String() != "sip_edge/inbound" {
+		t.Errorf("full tie: %s", w)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+func TestTags(t *testing.T) {
+	s := parseFixture(t, "client.json")
+	for _, tag := range []Tag{TagHighJitter, TagHighPacketLoss, TagLowMOS} {
+		if !s.HasTag(tag) {
+			t.Errorf("HasTag(%s) = false", tag)
+		}
+	}
+	for _, tag := range []Tag{TagSilence, TagHighPDD, TagHighLatency, TagICEFailure} {
+		if s.HasTag(tag) {
+			t.Errorf("HasTag(%s) = true", tag)
+		}
+	}
+	if got := s.QualityTags(); !slices.Equal(got, []Tag{TagHighJitter, TagHighPacketLoss, TagLowMOS}) {
+		t.Errorf("QualityTags() = %v", got)
+	}
+	partial := parseFixture(t, "client_partial.json") // tags: null
+	if partial.HasTag(TagHighJitter) || partial.QualityTags() != nil {
+		t.Error("null tags")
+	}
+	seen := map[string]bool{}
+	known := KnownTags()
+	if len(known) != 7 {
+		t.Fatalf("%d known tags", len(known))
+	}
+	for _, tag := range known {
+		e := tag.Explain()
+		if !tag.Known() || e == "" || seen[e] || strings.Contains(e, "not a tag documented") {
+			t.Errorf("%s: %q", tag, e)
+		}
+		seen[e] = true
+	}
+	seed := parseFixture(t, "seed_complete.json") // Twilio's placeholder tag "tags"
+	if tag := seed.QualityTags()[0]; tag.Known() || !strings.Contains(tag.Explain(), `"tags" is not a tag documented`) {
+		t.Errorf("unknown tag: %q", tag.Explain())
+	}
+}
+
+func TestLogValueRedactsParties(t *testing.T) {
+	for _, name := range []string{"carrier.json", "client.json", "sip.json"} {
+		s := parseFixture(t, name)
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("fetched", "summary", s)
+		out := buf.String()
+		for _, p := range []*gen.Party{s.From, s.To} {
+			for _, v := range []*string{p.Caller, p.Callee, p.IpAddress, p.Carrier} {
+				if v != nil && strings.Contains(out, *v) {
+					t.Errorf("%s: log line contains party value %q: %s", name, *v, out)
+				}
+			}
+		}
+		for _, want := range []string{`"from":"[REDACTED]"`, `"to":"[REDACTED]"`, `"call_sid":"` + *s.CallSid, `"edges":["`, `"processing_state":"complete"`} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: log line lacks %s: %s", name, want, out)
+			}
+		}
+	}
+	var nilSummary *Summary
+	if nilSummary.LogValue().String() != "<nil>" {
+		t.Error("nil summary")
+	}
+}

@@ -1,0 +1,115 @@
+package wrapper
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+func TestWaitForComplete(t *testing.T) {
+	partial := serve(http.StatusOK, fixture(t, "client_partial.json"))
+	complete := serve(http.StatusOK, withFields(t, fixture(t, "client.json"), map[string]any{"call_sid": "CA0e87c1212a698494dcdb198af3e0eb2f"}))
+	hs := newHarness(t, sequence(serve(http.StatusNotFound, twilio404), partial, partial, complete))
+	hs.fakeSleep()
+	var partials atomic.Int32
+	s, err := hs.c.WaitForComplete(context.Background(), "CA0e87c1212a698494dcdb198af3e0eb2f",
+		PollEvery(10*time.Second), nil, OnPartial(func(p *Summary) {
+			if p.IsComplete() {
+				t.Error("OnPartial got a complete summary")
+			}
+			partials.Add(1)
+		}))
+	assertErrNoSecret(t, err)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.IsComplete() {
+		t.Error("returned summary is not complete")
+	}
+	if n := partials.Load(); n != 2 {
+		t.Errorf("OnPartial called %d times, want 2", n)
+	}
+	hs.wantHits(4)
+	for i, r := range hs.requests() {
+		if r.URL.Query().Get("ProcessingState") != "partial" {
+			t.Errorf("poll %d: query %q", i, r.URL.RawQuery)
+		}
+	}
+	// 10 s, then growing by half.
+	want := []time.Duration{10 * time.Second, 15 * time.Second, 22500 * time.Millisecond}
+	if got := hs.recordedSleeps(); !slices.Equal(got, want) {
+		t.Errorf("poll waits %v, want %v", got, want)
+	}
+}
+
+func TestWaitForCompleteScheduleIsCapped(t *testing.T) {
+	hs := newHarness(t, sequence(append(slices.Repeat([]http.HandlerFunc{serve(http.StatusNotFound, twilio404)}, 8),
+		serve(http.StatusOK, fixture(t, "carrier.json")))...))
+	hs.fakeSleep()
+	if _, err := hs.c.WaitForComplete(context.Background(), testCallSID); err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{30, 45, 67.5, 101.25, 120, 120, 120, 120}
+	got := hs.recordedSleeps()
+	if len(got) != len(want) {
+		t.Fatalf("waits %v", got)
+	}
+	for i := range want {
+		if w := time.Duration(want[i] * float64(time.Second)); got[i] != w {
+			t.Errorf("wait %d = %v, want %v", i, got[i], w)
+		}
+	}
+}
+
+func TestWaitForCompleteDeadline(t *testing.T) {
+	hs := newHarness(t, serve(http.StatusNotFound, twilio404))
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(20*time.Millisecond))
+	assertErrNoSecret(t, err)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want DeadlineExceeded", err)
+	}
+	if d := time.Since(start); d > 400*time.Millisecond {
+		t.Errorf("returned after %v", d)
+	}
+	if n := hs.hits.Load(); n < 2 {
+		t.Errorf("only %d polls", n)
+	}
+}
+
+func TestWaitForCompleteErrors(t *testing.T) {
+	t.Run("auth error ends the wait", func(t *testing.T) {
+		hs := newHarness(t, serve(http.StatusUnauthorized, twilioError(401, 20003, "Authenticate")))
+		_, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(time.Millisecond))
+		if !errors.Is(err, ErrUnauthorized) {
+			t.Fatalf("err = %v", err)
+		}
+		hs.wantHits(1)
+	})
+	t.Run("transient error keeps polling", func(t *testing.T) {
+		hs := newHarness(t, sequence(serve(503, nil), serve(http.StatusOK, fixture(t, "sip.json"))),
+			WithRetry(RetryPolicy{MaxAttempts: 1}))
+		if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+		hs.wantHits(2)
+	})
+	t.Run("bad options send nothing", func(t *testing.T) {
+		hs := newHarness(t, serve(http.StatusOK, fixture(t, "sip.json")))
+		for _, d := range []time.Duration{0, -time.Second} {
+			if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(d)); err == nil {
+				t.Errorf("PollEvery(%v) accepted", d)
+			}
+		}
+		if _, err := hs.c.WaitForComplete(nil, testCallSID); err == nil {
+			t.Error("nil context accepted")
+		}
+		hs.wantHits(0)
+	})
+}
