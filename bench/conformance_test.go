@@ -1,0 +1,116 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+// BenchmarkNewValidator is what parsing the document costs: paid once per
+// process by NewValidator, never by a validation (see
+// TestSpecParsedOncePerProcess).
+func BenchmarkNewValidator(b *testing.B) {
+	b.ReportAllocs()
+	var v *conformance.Validator
+	for b.Loop() {
+		var err error
+		if v, err = conformance.NewValidator(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if v.Document() == nil {
+		b.Fatal("no document")
+	}
+}
+
+// summaryExchange returns a request for p's summary and a 200 response
+// carrying p's body, as a client would have them.
+func summaryExchange(tb testing.TB, p Payload) (*http.Request, *http.Response) {
+	tb.Helper()
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodGet,
+		"https://insights.twilio.com/v1/Voice/"+p.CallSID+"/Summary", nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp := &http.Response{
+		StatusCode:    http.StatusOK,
+		Status:        "200 OK",
+		Proto:         "HTTP/1.1",
+		ProtoMajor:    1,
+		ProtoMinor:    1,
+		Header:        http.Header{"Content-Type": {"application/json"}},
+		ContentLength: int64(len(p.Body)),
+		Request:       req,
+	}
+	return req, resp
+}
+
+// BenchmarkValidate validates one complete client-call summary: the body on
+// its own (ValidateSummary) and as the response to its request
+// (ValidateResponse: routing, status, headers, content type and body).
+func BenchmarkValidate(b *testing.B) {
+	p, err := LoadPayload(Largest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := conformance.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("op=summary", func(b *testing.B) {
+		if err := v.ValidateSummary(p.Body); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := v.ValidateSummary(p.Body); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("op=response", func(b *testing.B) {
+		req, resp := summaryExchange(b, p)
+		resp.Body = io.NopCloser(bytes.NewReader(p.Body))
+		if err := v.ValidateResponse(req, resp); err != nil {
+			b.Fatal(err)
+		}
+		if got, err := io.ReadAll(resp.Body); err != nil || !bytes.Equal(got, p.Body) {
+			b.Fatalf("ValidateResponse did not restore the body: %v", err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			resp.Body = io.NopCloser(bytes.NewReader(p.Body))
+			if err := v.ValidateResponse(req, resp); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkValidatingTransport is the overhead of checking every response
+// the SDK receives: wrapper.FetchSummary from the loopback server, plain
+// and through the conformance transport in fail mode (so a violation would
+// fail the benchmark).
+func BenchmarkValidatingTransport(b *testing.B) {
+	p, err := LoadPayload(Largest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := newLoopbackServer(b, p)
+	v, err := conformance.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("transport=plain", func(b *testing.B) {
+		runFetches(b, newWrapperFetcher(b, srv.URL), p.CallSID)
+	})
+	b.Run("transport=validating", func(b *testing.B) {
+		mw := wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation()))
+		runFetches(b, newWrapperFetcher(b, srv.URL, mw), p.CallSID)
+	})
+}
