@@ -93,7 +93,7 @@ Exit status: 0 ok; 1 Twilio or the validator said no; 2 usage error.
 // cliError is an error that says how the command should exit, and what the
 // user should do next.
 type cliError struct {
-	code   int    // exitNo or exitUsage
+	code   int // exitNo or exitUsage
 	err    error
 	advice string // the next step, printed on its own line
 	help   bool   // a command-line mistake: point at --help

@@ -1,0 +1,177 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
+
+// readmeSID is the call the README's first command fetches: the
+// document's ClientCall example, which the sandbox serves.
+const readmeSID = "CA62608e08adc29a8d6dbc9754e659f125"
+
+// result is what one in-process run of the command produced.
+type result struct {
+	stdout, stderr string
+	code           int
+}
+
+// runCLI runs the command in-process with exactly the environment vars
+// given (none of the test process's own), and stdin.
+func runCLI(t *testing.T, ctx context.Context, vars map[string]string, stdin string, args ...string) result {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string { return vars[k] }
+	code := run(ctx, args, strings.NewReader(stdin), &out, &errb, getenv)
+	return result{out.String(), errb.String(), code}
+}
+
+// twilioEnv holds credentials for tests that talk to a fake Twilio.
+var twilioEnv = map[string]string{
+	"TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+	"TWILIO_AUTH_TOKEN":  "test-token",
+}
+
+// examples are the values of the document's components/examples, encoded
+// as JSON: the same bytes the sandbox serves for them.
+var examples = sync.OnceValues(func() (map[string][]byte, error) {
+	v, err := conformance.NewValidator()
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]byte{}
+	for name, ref := range v.Document().Components.Examples {
+		b, err := json.Marshal(ref.Value.Value)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = b
+	}
+	return out, nil
+})
+
+func example(t *testing.T, name string) []byte {
+	t.Helper()
+	all, err := examples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, ok := all[name]
+	if !ok {
+		t.Fatalf("the document has no example %q", name)
+	}
+	return b
+}
+
+func exampleSummary(t *testing.T, name string) *wrapper.Summary {
+	t.Helper()
+	s, err := wrapper.ParseSummary(example(t, name))
+	if err != nil {
+		t.Fatalf("example %s: %v", name, err)
+	}
+	return s
+}
+
+// golden compares got with testdata/name, or rewrites it with -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the output (run go test -update after checking):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+// reply is one canned response of a fakeTwilio.
+type reply struct {
+	status int
+	body   string
+	header map[string]string
+}
+
+func jsonReply(status int, body []byte) reply { return reply{status: status, body: string(body)} }
+
+func twilioError(status, code int, msg string) reply {
+	b, _ := json.Marshal(map[string]any{"code": code, "message": msg,
+		"more_info": "https://www.twilio.com/docs/errors/" + strconv.Itoa(code), "status": status})
+	return jsonReply(status, b)
+}
+
+// fakeTwilio is a plain loopback server that answers with canned replies
+// in order (the last one repeats) and records every request it saw.
+type fakeTwilio struct {
+	*httptest.Server
+	mu       sync.Mutex
+	replies  []reply
+	requests []*http.Request
+}
+
+func newFakeTwilio(t *testing.T, replies ...reply) *fakeTwilio {
+	t.Helper()
+	f := &fakeTwilio{replies: replies}
+	f.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		n := len(f.requests)
+		f.requests = append(f.requests, r.Clone(context.Background()))
+		rep := f.replies[min(n, len(f.replies)-1)]
+		f.mu.Unlock()
+		if rep.header["Content-Type"] == "" {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		for k, v := range rep.header {
+			w.Header().Set(k, v)
+		}
+		w.WriteHeader(rep.status)
+		_, _ = w.Write([]byte(rep.body))
+	}))
+	t.Cleanup(f.Close)
+	return f
+}
+
+func (f *fakeTwilio) seen() []*http.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]*http.Request(nil), f.requests...)
+}
+
+// lockedBuffer is a bytes.Buffer safe for a writer and a reader in two
+// goroutines: serve writes its banner while the test polls for it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
