@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/getkin/kin-openapi/routers"
@@ -29,7 +28,7 @@ type Handler struct {
 	fixtures map[string]*fixture
 	order    []string
 	mux      http.Handler
-	total    atomic.Int64
+	faults   faultBook
 }
 
 // NewHandler builds the sandbox: it parses the document, loads the fixtures
@@ -102,7 +101,7 @@ func (h *Handler) Fixture(sid string, state gen.ProcessingState) ([]byte, bool) 
 // ServeHTTP serves one request and logs it at debug level.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
-	h.total.Add(1)
+	h.faults.countRequest()
 	rec := &statusRecorder{ResponseWriter: w}
 	h.mux.ServeHTTP(rec, r)
 	// Only the method, path and query: never a header (Authorization).
@@ -111,6 +110,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.String("path", r.URL.EscapedPath()),
 		slog.String("query", r.URL.RawQuery),
 		slog.Int("status", rec.status),
+		slog.String("fault", faultName(rec.fault)),
 		slog.Duration("elapsed", time.Since(start)))
 }
 
@@ -118,6 +118,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // matched the document's route, so its SID is known.
 func (h *Handler) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Faults come first: they stand for the network and Twilio's edge,
+		// which fail whatever the credentials.
+		if f, ok := h.faults.arrive(r.PathValue("CallSid")); ok && h.serveFault(w, r, r.PathValue("CallSid"), f) {
+			return
+		}
 		if !h.cfg.authorized(r) {
 			unauthorized(w)
 			return
@@ -214,7 +219,15 @@ func (h *Handler) summary(sid string, want gen.ProcessingState) ([]byte, bool) {
 // http.ResponseController reach the connection (Flush, Hijack) for faults.
 type statusRecorder struct {
 	http.ResponseWriter
-	status int
+	status int // 0 if the connection was hijacked or nothing was written
+	fault  FaultKind
+}
+
+func faultName(k FaultKind) string {
+	if k == 0 {
+		return "none"
+	}
+	return k.String()
 }
 
 func (s *statusRecorder) WriteHeader(code int) {
