@@ -203,10 +203,21 @@ func (f fetcher) FetchSummary(w http.ResponseWriter, r *http.Request, callSid se
 // summary returns the bytes to serve for a SID and the requested state.
 // Without ProcessingState (or with complete) only a complete summary is
 // served, so a call with only a partial one is 404; with partial, the partial
-// summary if there is one, else the complete one.
+// summary if there is one, else the complete one. In lifecycle mode, partial
+// returns the newest summary that exists at the clock's now.
 func (h *Handler) summary(sid string, want gen.ProcessingState) ([]byte, bool) {
 	f, ok := h.fixtures[sid]
 	if !ok {
+		return nil, false
+	}
+	if lc := h.cfg.lifecycle; lc != nil {
+		partial, complete := lc.available(f, h.cfg.clock())
+		switch {
+		case complete:
+			return f.complete, true
+		case partial && want == gen.ProcessingStatePartial:
+			return f.partial, true
+		}
 		return nil, false
 	}
 	if want == gen.ProcessingStatePartial && f.partial != nil {

@@ -21,6 +21,7 @@ type serverConfig struct {
 	accountSID, authToken string
 	keySID, keySecret     string
 	clock                 func() time.Time
+	lifecycle             *Lifecycle
 	logger                *slog.Logger
 }
 
@@ -47,6 +48,11 @@ func newServerConfig(opts []ServerOption) (serverConfig, error) {
 	}
 	if cfg.logger == nil {
 		return cfg, errors.New("conformance: WithLogger needs a logger")
+	}
+	if cfg.lifecycle != nil {
+		if err := cfg.lifecycle.validate(); err != nil {
+			return cfg, err
+		}
 	}
 	return cfg, nil
 }
