@@ -46,15 +46,19 @@ func NewTransport(v *Validator, next http.RoundTripper, opts ...TransportOption)
 // RoundTrip validates req, sends it through the next transport, and
 // validates the response. It does not modify req.
 func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if t.v == nil || t.next == nil {
+		return nil, errors.New("conformance: a Transport must be made with NewTransport and a Validator")
+	}
 	ctx := req.Context()
-	if err := t.validateRequest(req); err != nil {
-		if t.handle(ctx, req, nil, err) {
-			return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
-		}
+	routed, err := t.validateRequest(req)
+	if err != nil && t.handle(ctx, req, nil, err) {
+		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
 	resp, err := t.next.RoundTrip(req)
-	if err != nil {
-		return nil, err
+	if err != nil || !routed {
+		// Without an operation there is nothing to check the response
+		// against; the request was reported already.
+		return resp, err
 	}
 	body, err := readAndRestore(resp)
 	switch {
@@ -83,15 +87,16 @@ func (t *Transport) CloseIdleConnections() {
 }
 
 // validateRequest treats a request no operation matches as a violation: an
-// SDK that calls an undocumented path is as wrong as a bad parameter.
-func (t *Transport) validateRequest(req *http.Request) error {
+// SDK that calls an undocumented path is as wrong as a bad parameter. routed
+// says whether an operation matched.
+func (t *Transport) validateRequest(req *http.Request) (routed bool, err error) {
 	if _, _, err := t.v.FindRoute(req); err != nil {
-		return &ValidationError{Subject: "request", Violations: []Violation{{
+		return false, &ValidationError{Subject: "request", Violations: []Violation{{
 			Pointer: "path",
 			Reason:  "no operation in the document matches " + req.Method + " " + req.URL.Path,
 		}}}
 	}
-	return t.v.ValidateRequest(req)
+	return true, t.v.ValidateRequest(req)
 }
 
 // handle reports err and says whether RoundTrip must fail.

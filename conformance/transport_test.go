@@ -32,6 +32,12 @@ func serveBody(t *testing.T, status int, body []byte) (*httptest.Server, *atomic
 	return srv, &hits
 }
 
+// validBody is Twilio's documented example with a valid call_sid.
+func validBody(t *testing.T) []byte {
+	t.Helper()
+	return bytes.Replace(readTestdata(t, "seed/fetch.json"), []byte("CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), []byte(validCallSID), 1)
+}
+
 // recorder collects what a Transport reports.
 type recorder struct {
 	mu   sync.Mutex
@@ -74,8 +80,7 @@ func readAll(t *testing.T, resp *http.Response) []byte {
 // and nothing is reported.
 func TestTransportPassesValidResponseUnchanged(t *testing.T) {
 	v := newTestValidator(t)
-	body := append([]byte("  \n"), readTestdata(t, "seed/fetch.json")...)
-	body = bytes.Replace(body, []byte("CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"), []byte(validCallSID), 1)
+	body := append([]byte("  \n"), validBody(t)...)
 	srv, _ := serveBody(t, http.StatusOK, body)
 	for name, opts := range map[string][]TransportOption{"report": nil, "fail": {FailOnViolation()}} {
 		t.Run(name, func(t *testing.T) {
@@ -174,7 +179,7 @@ func TestTransportValidatesRequests(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
-			srv, hits := serveBody(t, http.StatusOK, readTestdata(t, "seed/fetch.json"))
+			srv, hits := serveBody(t, http.StatusOK, validBody(t))
 			_, err := get(t, NewTransport(v, nil, FailOnViolation()), srv.URL+tc.path)
 			if got := asValidationError(t, err).Pointers(); !slices.Equal(got, []string{tc.pointer}) {
 				t.Errorf("violations at %v, want [%s]", got, tc.pointer)
@@ -189,8 +194,8 @@ func TestTransportValidatesRequests(t *testing.T) {
 				t.Fatalf("report mode: %v", err)
 			}
 			_ = readAll(t, resp)
-			if hits.Load() != 1 || len(rec.reported()) == 0 {
-				t.Errorf("report mode: %d requests sent, %d reports; want the request sent and reported", hits.Load(), len(rec.reported()))
+			if hits.Load() != 1 || len(rec.reported()) != 1 {
+				t.Errorf("report mode: %d requests sent, %d reports; want the request sent and reported once", hits.Load(), len(rec.reported()))
 			}
 		})
 	}
@@ -299,6 +304,12 @@ func TestTransportLogOmitsCredentialsAndPII(t *testing.T) {
 		if strings.Contains(out, secret) {
 			t.Errorf("the log carries %q: %s", secret, out)
 		}
+	}
+}
+
+func TestTransportZeroValueFails(t *testing.T) {
+	if _, err := get(t, &Transport{}, "http://127.0.0.1:1"+summaryPath); err == nil {
+		t.Error("a zero Transport sent a request")
 	}
 }
 
