@@ -112,6 +112,9 @@ func (e Edge) StreamMetrics(d Direction) *gen.StreamMetrics {
 // Edge returns the edge of that kind if it is present: not null, and not
 // an object without any known field ({}).
 func (s *Summary) Edge(kind EdgeKind) (Edge, bool) {
+	if s == nil {
+		return Edge{}, false
+	}
 	e := Edge{Kind: kind}
 	switch kind {
 	case CarrierEdge:
@@ -134,7 +137,7 @@ func (s *Summary) Edge(kind EdgeKind) (Edge, bool) {
 
 // ExpectedEdges returns the edges documented for the summary's call_type.
 func (s *Summary) ExpectedEdges() []EdgeKind {
-	if s.CallType == nil {
+	if s == nil || s.CallType == nil {
 		return nil
 	}
 	return ExpectedEdgesFor(*s.CallType)

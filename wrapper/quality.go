@@ -204,7 +204,7 @@ func (t Tag) Explain() string {
 
 // QualityTags returns the summary's tags (the field s.Tags, typed).
 func (s *Summary) QualityTags() []Tag {
-	if s.Tags == nil {
+	if s == nil || s.Tags == nil {
 		return nil
 	}
 	out := make([]Tag, len(*s.Tags))
@@ -216,7 +216,7 @@ func (s *Summary) QualityTags() []Tag {
 
 // HasTag reports whether the summary carries tag t.
 func (s *Summary) HasTag(t Tag) bool {
-	if s.Tags == nil {
+	if s == nil || s.Tags == nil {
 		return false
 	}
 	for _, v := range *s.Tags {

@@ -120,6 +120,21 @@ func TestTransportMiddleware(t *testing.T) {
 	}
 }
 
+// clearRegionEnv keeps a developer's TWILIO_REGION/TWILIO_EDGE out of tests
+// that expect the default host.
+func clearRegionEnv(t *testing.T) {
+	t.Setenv(EnvRegion, "")
+	t.Setenv(EnvEdge, "")
+}
+
+func TestNilOptionsIgnored(t *testing.T) {
+	clearRegionEnv(t)
+	c, err := NewClient(nil, WithCredentials(testAccountSID, testSecret), nil, WithLogger(nil))
+	if err != nil || c.BaseURL() != DefaultBaseURL {
+		t.Fatalf("NewClient with nil options: %v", err)
+	}
+}
+
 func TestBaseURLRules(t *testing.T) {
 	for _, tt := range []struct {
 		raw, want string
@@ -271,6 +286,7 @@ func TestCredentialsFromEnvironment(t *testing.T) {
 // TestSecretNeverPrinted prints the client, its options and its parts with
 // every verb a log statement might use.
 func TestSecretNeverPrinted(t *testing.T) {
+	clearRegionEnv(t)
 	opts := []Option{WithCredentials(testAccountSID, testSecret), WithAPIKey(testAPIKey, testAPISecret)}
 	for _, o := range opts {
 		c, err := NewClient(o)

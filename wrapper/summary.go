@@ -37,11 +37,16 @@ func decodeSummary(status int, body []byte) (*Summary, error) {
 }
 
 // Raw returns a copy of the exact bytes received.
-func (s *Summary) Raw() []byte { return bytes.Clone(s.raw) }
+func (s *Summary) Raw() []byte {
+	if s == nil {
+		return nil
+	}
+	return bytes.Clone(s.raw)
+}
 
 // IsComplete reports whether processing_state is "complete".
 func (s *Summary) IsComplete() bool {
-	return s.ProcessingState != nil && *s.ProcessingState == ProcessingStateComplete
+	return s != nil && s.ProcessingState != nil && *s.ProcessingState == ProcessingStateComplete
 }
 
 // LogValue logs the call's identity, state, edges and tags. The parties

@@ -251,8 +251,19 @@ func TestLogValueRedactsParties(t *testing.T) {
 			}
 		}
 	}
-	var nilSummary *Summary
-	if nilSummary.LogValue().String() != "<nil>" {
-		t.Error("nil summary")
+}
+
+// TestNilSummary: methods on a nil *Summary report absence, never panic.
+func TestNilSummary(t *testing.T) {
+	var s *Summary
+	if s.LogValue().String() != "<nil>" || s.Raw() != nil || s.IsComplete() || s.HasTag(TagLowMOS) ||
+		s.QualityTags() != nil || s.Edges() != nil || s.MissingEdges() != nil || s.ExpectedEdges() != nil || s.Streams() != nil {
+		t.Error("nil summary reports something")
+	}
+	if _, ok := s.Edge(CarrierEdge); ok {
+		t.Error("nil summary has an edge")
+	}
+	if _, ok := s.WorstStream(); ok {
+		t.Error("nil summary has a worst stream")
 	}
 }
