@@ -132,6 +132,9 @@ func advice(ae *wrapper.APIError, o fetchOptions, t target) string {
 		}
 		return "Twilio error 20003: check the credentials (TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN), " +
 			"and that they were created in the region you ask (--region, TWILIO_REGION)"
+	case code == 20404 && t.sandbox:
+		return "Twilio error 20404: the built-in sandbox knows only the calls 'callsummary sandbox' lists " +
+			"(add --partial for those with only a partial summary); set TWILIO_* credentials to ask Twilio"
 	case code == 20404 && !o.partial && !o.wait:
 		return "Twilio error 20404: check the call SID (summaries are kept 30 days); if the call ended less than 30 minutes ago " +
 			"the complete summary may not exist yet: try --partial, or --wait"

@@ -198,7 +198,7 @@ func TestFetchSandboxErrors(t *testing.T) {
 		t.Errorf("wrong credentials: exit %d\n%s", r.code, r.stderr)
 	}
 	r = runCLI(t, t.Context(), nil, "", "fetch", "CA00000000000000000000000000000000")
-	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "--partial") {
+	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "see 'callsummary sandbox'") {
 		t.Errorf("unknown call: exit %d\n%s", r.code, r.stderr)
 	}
 	// Only a partial summary exists for this call: 20404 without --partial.
@@ -236,7 +236,7 @@ func TestFetchWait(t *testing.T) {
 				t.Errorf("poll with query %q", req.URL.RawQuery)
 			}
 		}
-		next := `; next try in \d+ms, at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n`
+		next := `; next poll in \d+ms, at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\n`
 		progress := regexp.MustCompile(`^callsummary: poll 1: summary not available yet` + next +
 			`callsummary: poll 2: summary still partial` + next +
 			`callsummary:   partial summary: edges client_edge; missing sdk_edge; tags none\n$`)

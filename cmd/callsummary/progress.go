@@ -54,9 +54,9 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 			fmt.Fprintf(&b, " of %d", m.Int64())
 		}
 	}
-	for _, key := range []string{"next_poll_in", "wait"} {
+	for key, what := range map[string]string{"next_poll_in": "next poll", "wait": "next try"} {
 		if d, ok := attrs[key]; ok && d.Kind() == slog.KindDuration {
-			fmt.Fprintf(&b, "; next try in %v, at %s", d.Duration().Round(time.Millisecond),
+			fmt.Fprintf(&b, "; %s in %v, at %s", what, d.Duration().Round(time.Millisecond),
 				r.Time.Add(d.Duration()).UTC().Format(time.RFC3339))
 		}
 	}
@@ -70,25 +70,15 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 // writePartialProgress describes a partial summary polled during --wait:
 // which edges have arrived and which tags are already raised.
 func writePartialProgress(w io.Writer, s *wrapper.Summary) {
-	var present []string
-	for _, e := range s.Edges() {
-		present = append(present, e.Kind.String())
-	}
-	var missing []string
-	for _, k := range s.MissingEdges() {
-		missing = append(missing, k.String())
-	}
-	var tags []string
-	for _, t := range s.QualityTags() {
-		tags = append(tags, string(t))
-	}
 	fmt.Fprintf(w, "callsummary:   partial summary: edges %s; missing %s; tags %s\n",
-		listOrNone(present), listOrNone(missing), listOrNone(tags))
+		orNone(joinNames(s.Edges(), func(e wrapper.Edge) string { return e.Kind.String() })),
+		orNone(joinNames(s.MissingEdges(), wrapper.EdgeKind.String)),
+		orNone(joinNames(s.QualityTags(), tagName)))
 }
 
-func listOrNone(xs []string) string {
-	if len(xs) == 0 {
+func orNone(list string) string {
+	if list == "" {
 		return "none"
 	}
-	return strings.Join(xs, ", ")
+	return list
 }

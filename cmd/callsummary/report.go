@@ -68,6 +68,11 @@ func writeReport(w io.Writer, s *wrapper.Summary, st reportStyle) error {
 
 func newTable(w io.Writer) *tabwriter.Writer { return tabwriter.NewWriter(w, 0, 0, 2, ' ', 0) }
 
+// section starts a part of the report: a blank line, then its title.
+func (st reportStyle) section(w io.Writer, title string) {
+	fmt.Fprintf(w, "\n%s\n", st.paint(sgrBold, title))
+}
+
 func writeOverview(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+str(s.CallSid)))
 	tw := newTable(w)
@@ -145,14 +150,13 @@ func annotationStr(a *gen.Annotation) string {
 
 func writeEdges(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	expected := s.ExpectedEdges()
-	fmt.Fprintln(w)
 	switch {
 	case s.CallType == nil:
-		fmt.Fprintf(w, "%s\n", st.paint(sgrBold, "Edges (call type unknown: none expected)"))
+		st.section(w, "Edges (call type unknown: none expected)")
 	case len(expected) == 0:
-		fmt.Fprintf(w, "%s\n", st.paint(sgrBold, fmt.Sprintf("Edges (Twilio documents none for a %s call)", *s.CallType)))
+		st.section(w, fmt.Sprintf("Edges (Twilio documents none for a %s call)", *s.CallType))
 	default:
-		fmt.Fprintf(w, "%s\n", st.paint(sgrBold, fmt.Sprintf("Edges expected for a %s call: %s", *s.CallType, kindList(expected))))
+		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", *s.CallType, joinNames(expected, wrapper.EdgeKind.String)))
 	}
 	missing := map[wrapper.EdgeKind]bool{}
 	for _, k := range s.MissingEdges() {
@@ -220,22 +224,24 @@ func edgeWhere(e wrapper.Edge) string {
 	return ": " + strings.Join(parts, ", ")
 }
 
-func kindList(ks []wrapper.EdgeKind) string {
-	names := make([]string, len(ks))
-	for i, k := range ks {
-		names[i] = k.String()
+// joinNames lists xs by name, comma-separated.
+func joinNames[T any](xs []T, name func(T) string) string {
+	names := make([]string, len(xs))
+	for i, x := range xs {
+		names[i] = name(x)
 	}
 	return strings.Join(names, ", ")
 }
 
+func tagName(t wrapper.Tag) string { return string(t) }
+
 func writeStreams(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	streams := s.Streams()
-	fmt.Fprintln(w)
 	if len(streams) == 0 {
-		fmt.Fprintf(w, "%s\n", st.paint(sgrBold, "Streams: no media metrics in this summary"))
+		st.section(w, "Streams: no media metrics in this summary")
 		return
 	}
-	fmt.Fprintf(w, "%s\n", st.paint(sgrBold, "Streams"))
+	st.section(w, "Streams")
 	fmt.Fprintf(w, "  in: received by the edge, out: sent by it; jitter, latency, RTT in ms avg/max; MOS avg/min\n")
 	tw := newTable(w)
 	fmt.Fprintf(tw, "  EDGE\tDIR\tCODEC\tPACKETS\tLOSS\tJITTER\tLATENCY\tMOS\tRTT\n")
@@ -298,12 +304,11 @@ func num(v float64, prec int) string {
 
 func writeTags(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	tags := s.QualityTags()
-	fmt.Fprintln(w)
 	if len(tags) == 0 {
-		fmt.Fprintf(w, "%s\n", st.paint(sgrBold, "Tags: none"))
+		st.section(w, "Tags: none")
 		return
 	}
-	fmt.Fprintf(w, "%s\n", st.paint(sgrBold, "Tags"))
+	st.section(w, "Tags")
 	tw := newTable(w)
 	for _, t := range tags {
 		fmt.Fprintf(tw, "  %s\t%s\n", t, t.Explain())
@@ -321,7 +326,7 @@ func writeVerdict(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	var verdict, detail string
 	switch {
 	case !ok && len(tags) > 0:
-		verdict, detail = st.paint(sgrYellow, "tagged"), "no media metrics to judge, but Voice Insights raised "+tagList(tags)
+		verdict, detail = st.paint(sgrYellow, "tagged"), "no media metrics to judge, but Voice Insights raised "+joinNames(tags, tagName)
 	case !ok:
 		verdict, detail = "unknown", "no media metrics to judge"
 	case worst.Severity() > 1:
@@ -331,7 +336,7 @@ func writeVerdict(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	case len(tags) > 0:
 		verdict = st.paint(sgrYellow, "tagged")
 		detail = fmt.Sprintf("media within Twilio's tag thresholds, but Voice Insights raised %s; worst stream %s %s (%s)",
-			tagList(tags), worst.Edge, worst.Direction, streamFacts(worst))
+			joinNames(tags, tagName), worst.Edge, worst.Direction, streamFacts(worst))
 	default:
 		verdict = st.paint(sgrGreen, "good")
 		detail = fmt.Sprintf("every stream within Twilio's tag thresholds; worst stream %s %s (%s)",
@@ -362,14 +367,6 @@ func streamFacts(x wrapper.Stream) string {
 		return "no averages"
 	}
 	return strings.Join(f, ", ")
-}
-
-func tagList(tags []wrapper.Tag) string {
-	names := make([]string, len(tags))
-	for i, t := range tags {
-		names[i] = string(t)
-	}
-	return strings.Join(names, ", ")
 }
 
 func str(s *string) string {
