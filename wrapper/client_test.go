@@ -154,6 +154,25 @@ func TestFetchSummaryRequest(t *testing.T) {
 	}
 }
 
+func TestBaseURLPathPrefix(t *testing.T) {
+	var path string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		path = r.URL.Path
+		serve(http.StatusOK, fixture(t, "carrier.json"))(w, r)
+	}))
+	defer srv.Close()
+	c, err := NewClient(WithBaseURL(srv.URL+"/proxy/twilio/"), WithCredentials(testAccountSID, testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.FetchSummary(context.Background(), testCallSID); err != nil {
+		t.Fatal(err)
+	}
+	if want := "/proxy/twilio/v1/Voice/" + testCallSID + "/Summary"; path != want {
+		t.Errorf("path %q, want %q", path, want)
+	}
+}
+
 func TestFetchSummaryAPIKeyAuth(t *testing.T) {
 	var user, pass string
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -11,8 +11,8 @@ import (
 type Direction uint8
 
 const (
-	Inbound Direction = iota + 1
-	Outbound
+	Inbound  Direction = iota + 1 // metrics.inbound: received by the edge
+	Outbound                      // metrics.outbound: sent by the edge
 )
 
 // String is the JSON name: "inbound" or "outbound".

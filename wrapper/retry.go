@@ -21,11 +21,13 @@ import (
 // context is never retried.
 //
 // The wait before retry n (n = 1, 2, …) is drawn uniformly from
-// [0, min(MaxBackoff, InitialBackoff·2^(n-1))] ("full jitter"). A
-// Retry-After header (seconds or an HTTP date) is a minimum wait that may
-// exceed MaxBackoff; if it is longer than MaxRetryAfter, or would end after
-// the context's deadline or MaxElapsed, the response is returned at once as
-// an *APIError.
+// [0, min(MaxBackoff, InitialBackoff·2^(n-1))] ("full jitter"); with the
+// defaults the ceilings are 1 s, 2 s, 4 s. A Retry-After header (seconds or
+// an HTTP date) is a minimum wait that may exceed MaxBackoff; one longer
+// than MaxRetryAfter ends the retries at once. No wait is begun that would
+// end after the context's deadline or past MaxElapsed: the last response
+// (an *APIError) or error is returned instead. A wait ends as soon as the
+// context is done. Each retry is logged at debug level.
 //
 // Zero fields take the defaults.
 type RetryPolicy struct {
@@ -77,6 +79,9 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 func (p RetryPolicy) ceiling(n int) time.Duration {
 	c := p.InitialBackoff
 	for i := 1; i < n && c < p.MaxBackoff; i++ {
+		if c > p.MaxBackoff/2 { // doubling would pass the cap (or overflow)
+			return p.MaxBackoff
+		}
 		c *= 2
 	}
 	return min(c, p.MaxBackoff)

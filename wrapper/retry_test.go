@@ -106,6 +106,21 @@ func TestRetryOnTransportErrors(t *testing.T) {
 	}
 }
 
+func TestRetryOnAttemptTimeout(t *testing.T) {
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		select { // outlast the client's Timeout, but never the test
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
+	hs := newHarness(t, sequence(slow, serve(http.StatusOK, fixture(t, "carrier.json"))),
+		WithHTTPClient(&http.Client{Timeout: 100 * time.Millisecond}))
+	if _, err := hs.fetch(context.Background(), testCallSID); err != nil {
+		t.Fatalf("FetchSummary: %v", err)
+	}
+	hs.wantHits(2)
+}
+
 func TestRetryOnConnectionRefused(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -266,6 +281,10 @@ func TestBackoffFullJitter(t *testing.T) {
 		if got := p.ceiling(i + 1); got != w*time.Millisecond {
 			t.Errorf("ceiling(%d) = %v, want %v", i+1, got, w*time.Millisecond)
 		}
+	}
+	huge := RetryPolicy{InitialBackoff: 1 << 61, MaxBackoff: 1<<63 - 1}
+	if got := huge.ceiling(5); got != huge.MaxBackoff {
+		t.Errorf("huge ceiling = %v, want the cap", got)
 	}
 	c := newClock()
 	var low, high bool
