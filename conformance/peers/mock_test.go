@@ -82,10 +82,7 @@ func mockClient(t *testing.T, base, preference string, v *conformance.Validator,
 // decodes exactly the example; Prism's 401, 404 and 429 examples come back as
 // the matching *wrapper.APIError.
 func TestPrismMockServesEveryExample(t *testing.T) {
-	v, err := conformance.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newValidator(t)
 	base := startPrism(t, "mock", documentFile(t))
 	responses := v.Document().Paths.Find(summaryPath).Get.Responses
 

@@ -3,7 +3,6 @@
 package peers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,11 +12,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/voiceinsights/callsummary/conformance"
 	"github.com/voiceinsights/callsummary/openapi"
 )
 
@@ -56,8 +55,15 @@ func startPrism(t *testing.T, args ...string) string {
 	port := freePort(t)
 	args = append(args, "-h", "127.0.0.1", "-p", strconv.Itoa(port))
 	cmd := exec.Command(prismBin(t), args...)
-	var out lockedBuffer
-	cmd.Stdout, cmd.Stderr = &out, &out
+	// A file, not a buffer: exec hands it to Prism directly, no goroutine.
+	logPath := filepath.Join(t.TempDir(), "prism.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer logFile.Close() // Prism holds its own descriptor
+	output := func() string { b, _ := os.ReadFile(logPath); return string(b) }
+	cmd.Stdout, cmd.Stderr = logFile, logFile
 	// Its own group, so that cleanup reaches every process Prism starts.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
@@ -68,7 +74,7 @@ func startPrism(t *testing.T, args ...string) string {
 	t.Cleanup(func() {
 		stopGroup(cmd.Process.Pid, exited)
 		if t.Failed() {
-			t.Logf("prism %v output:\n%s", args, out.String())
+			t.Logf("prism %v output:\n%s", args, output())
 		}
 	})
 
@@ -84,9 +90,9 @@ func startPrism(t *testing.T, args ...string) string {
 		select {
 		case err := <-exited:
 			exited <- err // for cleanup
-			t.Fatalf("prism exited before listening (%v):\n%s", err, out.String())
+			t.Fatalf("prism exited before listening (%v):\n%s", err, output())
 		case <-ctx.Done():
-			t.Fatalf("prism did not listen within %v:\n%s", prismStartup, out.String())
+			t.Fatalf("prism did not listen within %v:\n%s", prismStartup, output())
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
@@ -108,6 +114,16 @@ func stopGroup(pid int, exited chan error) {
 	}
 }
 
+// newValidator is our validator, for comparing its verdicts with Prism's.
+func newValidator(t *testing.T) *conformance.Validator {
+	t.Helper()
+	v, err := conformance.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
 func freePort(t *testing.T) int {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -116,24 +132,6 @@ func freePort(t *testing.T) int {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port
-}
-
-// lockedBuffer collects a process's output, written from exec's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // roundTripFunc adapts a function to http.RoundTripper.

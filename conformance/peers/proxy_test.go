@@ -57,10 +57,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // the sandbox: every fixture in every state, and its 401 and 404 bodies.
 // It finds nothing but the known disagreement (see nullEnumPointers).
 func TestPrismProxyPassesSandbox(t *testing.T) {
-	v, err := conformance.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newValidator(t)
 	srv, err := conformance.NewServer()
 	if err != nil {
 		t.Fatal(err)
@@ -127,10 +124,7 @@ func TestPrismProxyPassesSandbox(t *testing.T) {
 // by an upstream, comes back as 500 with sl-violations at exactly the
 // pointers our validator finds.
 func TestPrismProxyCatchesViolations(t *testing.T) {
-	v, err := conformance.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	v := newValidator(t)
 	files, err := filepath.Glob("../testdata/negative/*.json")
 	if err != nil || len(files) < 12 {
 		t.Fatalf("negative set: %d files, %v", len(files), err)
