@@ -13,6 +13,7 @@ import (
 
 type fetchOptions struct {
 	partial, wait, json, showPII bool
+	validate                     bool
 	baseURL, region, edge        string
 	timeout, pollInterval        time.Duration
 }
@@ -28,6 +29,7 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	fs.BoolVar(&o.partial, "partial", false, "accept a partial summary (available about 10 minutes after the call ends)")
 	fs.BoolVar(&o.wait, "wait", false, "wait for the complete summary, polling every 30 s or more; progress on stderr")
 	fs.BoolVar(&o.json, "json", false, "print the summary's JSON exactly as received")
+	fs.BoolVar(&o.validate, "validate", false, "check every response against the OpenAPI document; any violation is listed on stderr and fails the command")
 	fs.BoolVar(&o.showPII, "show-pii", false, "show the parties' numbers, names, IP addresses and locations unmasked")
 	fs.StringVar(&o.baseURL, "base-url", "", "send requests to this `URL` (a proxy, 'callsummary serve', a test server)")
 	fs.StringVar(&o.region, "region", "", "Twilio `region`, e.g. ie1 (default $TWILIO_REGION, else us1)")
@@ -75,7 +77,16 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 		return err
 	}
 	defer t.close()
-	c, err := wrapper.NewClient(append(t.opts, wrapper.WithLogger(progressLogger(e.stderr)))...)
+	opts := append(t.opts, wrapper.WithLogger(progressLogger(e.stderr)))
+	violations := &violationLog{w: e.stderr}
+	if o.validate {
+		mw, err := violations.middleware()
+		if err != nil {
+			return err
+		}
+		opts = append(opts, mw)
+	}
+	c, err := wrapper.NewClient(opts...)
 	if err != nil {
 		return &cliError{code: exitUsage, err: err, help: true}
 	}
@@ -84,10 +95,16 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 		return explain(ctx, err, o, t)
 	}
 	if o.json {
-		_, err := e.stdout.Write(s.Raw())
+		_, err = e.stdout.Write(s.Raw())
+	} else {
+		err = writeReport(e.stdout, s, reportStyle{showPII: o.showPII, color: useColor(e.stdout, e.getenv)})
+	}
+	if err != nil {
 		return err
 	}
-	return writeReport(e.stdout, s, reportStyle{showPII: o.showPII, color: useColor(e.stdout, e.getenv)})
+	// The summary is printed even when it broke the document: it is what
+	// the user asked for, and the violations say what to distrust in it.
+	return violations.verdict()
 }
 
 func fetchSummary(ctx context.Context, e *env, c *wrapper.Client, sid string, o fetchOptions) (*wrapper.Summary, error) {

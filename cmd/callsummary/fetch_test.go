@@ -377,3 +377,48 @@ func TestFetchNoColourOffTerminal(t *testing.T) {
 func basicAuth(user, pwd string) string {
 	return base64.StdEncoding.EncodeToString([]byte(user + ":" + pwd))
 }
+
+// --validate checks what the server sent against the document: a summary
+// that decodes but breaks the schema is printed, its violations listed,
+// and the command fails.
+func TestFetchValidate(t *testing.T) {
+	// Violations the wrapper still decodes: an unknown enum value and a
+	// SID that breaks its pattern.
+	body := strings.NewReplacer(`"call_type":"client"`, `"call_type":"pstn"`,
+		`"account_sid":"ACe268443e43d93dab7ebef303bbe9642f","answered_by"`, `"account_sid":"ACXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX","answered_by"`).
+		Replace(string(example(t, "ClientCall")))
+	if strings.Count(body, "pstn")+strings.Count(body, "ACXXX") != 2 {
+		t.Fatal("the replacements did not apply")
+	}
+	for _, c := range []struct {
+		name     string
+		body     string
+		flags    []string
+		code     int
+		pointers []string
+	}{
+		{"conforming", string(example(t, "ClientCall")), []string{"--validate"}, exitOK, nil},
+		{"violating", body, []string{"--validate", "--json"}, exitNo, []string{"/call_type", "/annotation/account_sid"}},
+		{"violating, not checked", body, []string{"--json"}, exitOK, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := newFakeTwilio(t, reply{status: 200, body: c.body})
+			args := append([]string{"fetch", "--base-url", f.URL}, c.flags...)
+			r := runCLI(t, t.Context(), twilioEnv, "", append(args, readmeSID)...)
+			if r.code != c.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, c.code, r.stderr)
+			}
+			if len(c.flags) > 0 && c.flags[len(c.flags)-1] == "--json" && r.stdout != c.body {
+				t.Errorf("the summary was not printed as received")
+			}
+			for _, p := range c.pointers {
+				if !strings.Contains(r.stderr, "200 response violates the document at "+p+": ") {
+					t.Errorf("stderr lacks the violation at %s:\n%s", p, r.stderr)
+				}
+			}
+			if c.pointers == nil && r.stderr != "" {
+				t.Errorf("stderr %q", r.stderr)
+			}
+		})
+	}
+}
