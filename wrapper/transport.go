@@ -2,6 +2,7 @@ package wrapper
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -40,53 +41,57 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 			}
 			return nil, err
 		}
-		var status int
-		if err == nil {
-			status = resp.StatusCode
-		}
-		if (err != nil && !retryableError(err)) || (err == nil && !retryableStatus(status)) {
+		wait, retry := d.nextWait(ctx, attempt, start, resp, err)
+		if !retry {
 			return resp, err
 		}
-		if attempt >= d.policy.MaxAttempts {
-			return resp, err
-		}
-		wait := d.clock.jitter(d.policy.ceiling(attempt))
-		now := d.clock.now()
-		if err == nil {
-			if ra, ok := parseRetryAfter(resp.Header, now); ok {
-				if ra > MaxRetryAfter {
-					d.log.DebugContext(ctx, "callsummary: Retry-After beyond cap; not retrying",
-						"status", status, "retry_after", ra, "cap", MaxRetryAfter)
-					return resp, nil
-				}
-				wait = max(wait, ra)
-			}
-		}
-		if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
-			d.log.DebugContext(ctx, "callsummary: next retry would pass the context deadline; not retrying",
-				"attempt", attempt, "wait", wait)
-			return resp, err
-		}
-		if now.Add(wait).Sub(start) > d.policy.MaxElapsed {
-			d.log.DebugContext(ctx, "callsummary: retry budget spent; not retrying",
-				"attempt", attempt, "wait", wait, "max_elapsed", d.policy.MaxElapsed)
-			return resp, err
-		}
+		var last string
 		attrs := []any{"attempt", attempt, "max_attempts", d.policy.MaxAttempts, "wait", wait}
 		if err != nil {
-			attrs = append(attrs, "error", err.Error())
+			last = err.Error()
+			attrs = append(attrs, "error", last)
 		} else {
-			attrs = append(attrs, "status", status)
+			last = fmt.Sprintf("HTTP %d", resp.StatusCode)
+			attrs = append(attrs, "status", resp.StatusCode)
 		}
 		d.log.DebugContext(ctx, "callsummary: retrying", attrs...)
 		if serr := d.clock.sleep(ctx, wait); serr != nil {
-			last := fmt.Sprintf("HTTP %d", status)
-			if err != nil {
-				last = err.Error()
-			}
 			return nil, fmt.Errorf("callsummary: waiting to retry after %s: %w", last, serr)
 		}
 	}
+}
+
+// nextWait decides whether attempt's outcome is retried, and after how long.
+func (d *retryDoer) nextWait(ctx context.Context, attempt int, start time.Time, resp *http.Response, err error) (time.Duration, bool) {
+	switch {
+	case err != nil && !retryableError(err), err == nil && !retryableStatus(resp.StatusCode):
+		return 0, false
+	case attempt >= d.policy.MaxAttempts:
+		return 0, false
+	}
+	wait := d.clock.jitter(d.policy.ceiling(attempt))
+	now := d.clock.now()
+	if err == nil {
+		if ra, ok := parseRetryAfter(resp.Header, now); ok {
+			if ra > MaxRetryAfter {
+				d.log.DebugContext(ctx, "callsummary: Retry-After beyond cap; not retrying",
+					"status", resp.StatusCode, "retry_after", ra, "cap", MaxRetryAfter)
+				return 0, false
+			}
+			wait = max(wait, ra)
+		}
+	}
+	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
+		d.log.DebugContext(ctx, "callsummary: next retry would pass the context deadline; not retrying",
+			"attempt", attempt, "wait", wait)
+		return 0, false
+	}
+	if now.Add(wait).Sub(start) > d.policy.MaxElapsed {
+		d.log.DebugContext(ctx, "callsummary: retry budget spent; not retrying",
+			"attempt", attempt, "wait", wait, "max_elapsed", d.policy.MaxElapsed)
+		return 0, false
+	}
+	return wait, true
 }
 
 // attempt sends req once and buffers the body, at most d.maxBytes of it.
