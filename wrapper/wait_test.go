@@ -83,6 +83,26 @@ func TestWaitForCompleteDeadline(t *testing.T) {
 	}
 }
 
+func TestWaitForCompletePollWaitEndsOnCancel(t *testing.T) {
+	hs := newHarness(t, serve(http.StatusOK, fixture(t, "client_partial.json")))
+	ctx, cancel := context.WithCancel(context.Background())
+	var cancelled atomic.Int64
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(time.Hour), OnPartial(func(*Summary) {
+		go func() {
+			time.Sleep(50 * time.Millisecond)
+			cancelled.Store(time.Now().UnixNano())
+			cancel()
+		}()
+	}))
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if d := time.Since(time.Unix(0, cancelled.Load())); d > 100*time.Millisecond {
+		t.Errorf("returned %v after cancel", d)
+	}
+	hs.wantHits(1)
+}
+
 func TestWaitForCompleteErrors(t *testing.T) {
 	t.Run("auth error ends the wait", func(t *testing.T) {
 		hs := newHarness(t, serve(http.StatusUnauthorized, twilioError(401, 20003, "Authenticate")))
