@@ -14,7 +14,8 @@ import (
 // holds the offending value.
 type Violation struct {
 	// Pointer is an RFC 6901 JSON pointer into the body ("" for the whole
-	// body), or "parameter NAME" / "header NAME" / "status" outside it.
+	// body), or "parameter NAME" / "header NAME" / "status" outside it, or
+	// "path" for a request no operation of the document matches.
 	Pointer string
 	// Reason says what rule was broken, without the value.
 	Reason string

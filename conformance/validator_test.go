@@ -213,11 +213,11 @@ func TestPIIValuesNeverInViolations(t *testing.T) {
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
+			// A fresh copy of a valid example with parties to break.
 			var summary map[string]any
-			if err := json.Unmarshal(readTestdata(t, "negative/call_type_pstn.json"), &summary); err != nil {
+			if err := json.Unmarshal(mustJSON(t, v.Document().Components.Examples["ClientCall"].Value.Value), &summary); err != nil {
 				t.Fatal(err)
 			}
-			summary["call_type"] = "carrier" // undo that file's own violation
 			tc.patch(summary)
 			body := mustJSON(t, summary)
 
