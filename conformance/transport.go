@@ -52,6 +52,9 @@ func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	routed, err := t.validateRequest(req)
 	if err != nil && t.handle(ctx, req, nil, err) {
+		if req.Body != nil {
+			_ = req.Body.Close() // RoundTrip closes it, even unsent
+		}
 		return nil, fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
 	resp, err := t.next.RoundTrip(req)
