@@ -151,10 +151,10 @@ func validateProcessingState(p ProcessingState) error {
 	return fmt.Errorf("%w: want %q or %q", ErrInvalidProcessingState, ProcessingStateComplete, ProcessingStatePartial)
 }
 
-// FetchSummary fetches the summary of one call. Without options Twilio
-// returns the complete summary, or 404 until it is assembled (about 30
-// minutes after the call); WithProcessingState(ProcessingStatePartial)
-// returns the newest one.
+// FetchSummary fetches the summary of one call. Without options no
+// ProcessingState is sent and Twilio's default applies (its documents do
+// not name it); WithProcessingState(ProcessingStatePartial) returns the
+// newest summary, complete or not, and WaitForComplete builds on it.
 //
 // Errors: ErrInvalidCallSID or ErrInvalidProcessingState before any
 // request; *APIError for a non-2xx response (match ErrNotFound and the

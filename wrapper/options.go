@@ -119,8 +119,9 @@ func WithTransportMiddleware(mw func(http.RoundTripper) http.RoundTripper) Optio
 type ProcessingState = gen.ProcessingState
 
 // The processing states. With ProcessingStatePartial Twilio returns the
-// newest summary, complete or not; with ProcessingStateComplete (the
-// server's default) only a complete one, else 404.
+// newest summary, complete or not; with ProcessingStateComplete it asks for
+// the complete one. Twilio's prose also names "all", which its enum lacks:
+// it is refused here.
 const (
 	ProcessingStateComplete = gen.ProcessingStateComplete
 	ProcessingStatePartial  = gen.ProcessingStatePartial
