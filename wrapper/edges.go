@@ -58,8 +58,9 @@ func ParseEdgeKind(name string) (EdgeKind, error) {
 }
 
 // expectedEdges follows Twilio's Call Summary resource page and
-// "Understanding Twilio Media Edges"; the order runs from the far end of
-// the call toward Twilio's core. WhatsApp calls are undocumented: none
+// "Understanding Twilio Media Edges". The customer's side comes first: the
+// device (sdk_edge) before its gateway (client_edge), the trunk (sip_edge)
+// before the PSTN (carrier_edge). WhatsApp calls are undocumented: none
 // expected.
 var expectedEdges = map[gen.CallType][]EdgeKind{
 	gen.CallTypeCarrier:  {CarrierEdge},
