@@ -63,6 +63,9 @@ func NewClient(opts ...Option) (*Client, error) {
 			region, edge = os.Getenv(EnvRegion), os.Getenv(EnvEdge)
 		}
 		u, err := regionalBaseURL(region, edge)
+		if err != nil && !s.regionSet {
+			return nil, fmt.Errorf("%w (from %s/%s)", err, EnvRegion, EnvEdge)
+		}
 		if err != nil {
 			return nil, err
 		}

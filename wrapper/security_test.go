@@ -196,6 +196,9 @@ func TestRegionHostRule(t *testing.T) {
 			t.Setenv(EnvEdge, tt.edge)
 			c, err := NewClient(WithCredentials(testAccountSID, testSecret))
 			checkHost(t, c, err, tt.want)
+			if err != nil && !strings.Contains(err.Error(), EnvRegion) {
+				t.Errorf("error does not name the variable: %v", err)
+			}
 		})
 	}
 	t.Run("base URL wins", func(t *testing.T) {
