@@ -18,12 +18,7 @@ import (
 // break the document and, for bodies, where.
 func TestPrismAndOursAgreeOnSandboxFaults(t *testing.T) {
 	v := newValidator(t)
-	srv, err := conformance.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	base := startPrism(t, "proxy", "--errors", documentFile(t), srv.URL)
+	srv, base := proxiedSandbox(t)
 	sid := srv.Calls()[0].SID
 	path := "/v1/Voice/" + sid + "/Summary"
 

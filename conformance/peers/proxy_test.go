@@ -21,6 +21,18 @@ import (
 	"github.com/voiceinsights/callsummary/gen"
 )
 
+// proxiedSandbox starts the sandbox and `prism proxy --errors` in front of
+// it, and returns the sandbox and the proxy's base URL.
+func proxiedSandbox(t *testing.T) (*conformance.Server, string) {
+	t.Helper()
+	srv, err := conformance.NewServer()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Close)
+	return srv, startPrism(t, "proxy", "--errors", documentFile(t), srv.URL)
+}
+
 // proxyGet sends GET base+path with basic auth through Prism's proxy.
 func proxyGet(t *testing.T, base, path, user, password string) (*http.Response, []byte) {
 	t.Helper()
@@ -58,12 +70,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // It finds nothing but the known disagreement (see nullEnumPointers).
 func TestPrismProxyPassesSandbox(t *testing.T) {
 	v := newValidator(t)
-	srv, err := conformance.NewServer()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Close)
-	base := startPrism(t, "proxy", "--errors", documentFile(t), srv.URL)
+	srv, base := proxiedSandbox(t)
 
 	calls := srv.Calls()
 	if len(calls) == 0 {
