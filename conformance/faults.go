@@ -20,7 +20,11 @@ const (
 	// Twilio JSON error body (20503 for 503, else 20500) and Retry-After if
 	// Fault.RetryAfter is set.
 	FaultServerError
-	// FaultReset resets the connection (RST) before sending any byte.
+	// FaultReset resets the connection (RST) before sending any byte. On a
+	// reused keep-alive connection net/http's Transport retries a GET that
+	// fails so, once, on another connection: the client then sees the next
+	// response, and the sandbox counts two requests. Script it twice, or use
+	// a fresh connection, to see the error.
 	FaultReset
 	// FaultResetMidBody sends a 200's headers and half its body, then resets.
 	FaultResetMidBody
@@ -56,14 +60,13 @@ const (
 	faultKinds = iota + 1 // one past the last kind
 )
 
-var faultNames = [...]string{"", "too_many_requests", "server_error", "reset", "reset_mid_body", "truncated",
-	"stall", "slow_body", "html_error", "invalid_json", "schema_violation", "oversize", "redirect", "empty_body"}
-
 func (k FaultKind) String() string {
-	if k <= 0 || int(k) >= faultKinds {
+	names := [...]string{"", "too_many_requests", "server_error", "reset", "reset_mid_body", "truncated",
+		"stall", "slow_body", "html_error", "invalid_json", "schema_violation", "oversize", "redirect", "empty_body"}
+	if k <= 0 || int(k) >= len(names) {
 		return fmt.Sprintf("FaultKind(%d)", int(k))
 	}
-	return faultNames[k]
+	return names[k]
 }
 
 // FaultKinds lists every kind, in order.
@@ -110,6 +113,15 @@ func (f Fault) validate() error {
 	return nil
 }
 
+func validateFaults(faults []Fault) error {
+	for _, f := range faults {
+		if err := f.validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // AnySID scripts faults on the global request sequence: Inject(AnySID, ...)
 // faults are consumed by the next requests whatever their SID.
 const AnySID = ""
@@ -131,10 +143,8 @@ type faultBook struct {
 // global one, then (see InjectRandom) at random; with none it is served
 // normally.
 func (h *Handler) Inject(sid string, faults ...Fault) error {
-	for _, f := range faults {
-		if err := f.validate(); err != nil {
-			return err
-		}
+	if err := validateFaults(faults); err != nil {
+		return err
 	}
 	b := &h.faults
 	b.mu.Lock()
@@ -157,10 +167,8 @@ func (h *Handler) InjectRandom(seed uint64, p float64, faults ...Fault) error {
 	if p > 0 && len(faults) == 0 {
 		return errors.New("conformance: InjectRandom needs faults to draw from")
 	}
-	for _, f := range faults {
-		if err := f.validate(); err != nil {
-			return err
-		}
+	if err := validateFaults(faults); err != nil {
+		return err
 	}
 	b := &h.faults
 	b.mu.Lock()

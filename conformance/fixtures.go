@@ -11,7 +11,7 @@ import (
 
 // fixtureFiles are the sandbox's summaries that the document has no example
 // for. Summaries the document does have an example for are taken from it, so
-// that they cannot drift from the document (see fixtureSet).
+// that they cannot drift from the document (see catalogue).
 //
 //go:embed fixtures/*.json
 var fixtureFiles embed.FS
@@ -42,28 +42,30 @@ type fixtureSpec struct {
 	complete, partial fixtureSource
 }
 
-// fixtureSet is the sandbox's catalogue, in the order Calls lists it.
-var fixtureSet = []fixtureSpec{
-	{sid: "CAd45ec3c4af38967de454f9e45bb1cef4", description: "PSTN (carrier) call with high jitter on the inbound stream",
-		complete: fixtureSource{example: "CarrierCall"}},
-	{sid: "CA06b15d3af713e318d123274a98d70bc9", description: "SIP Interface call with packet loss toward the far end",
-		complete: fixtureSource{example: "SIPCall"}},
-	{sid: "CAd1522d3a3a438b182b9cef689523f7ee", description: "Elastic SIP Trunking call (SIP and carrier edges) with high post-dial delay",
-		complete: fixtureSource{example: "TrunkingCall"}},
-	{sid: "CA62608e08adc29a8d6dbc9754e659f125", description: "Voice SDK (client) call with sdk_edge: low MOS on a lossy Wi-Fi link",
-		complete: fixtureSource{example: "ClientCall"}},
-	{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary exists",
-		partial: fixtureSource{example: "PartialClientCall"}},
-	{sid: "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", description: "Twilio's documented example (call_sid made valid), complete and partial",
-		complete: fixtureSource{example: "SeedComplete"}, partial: fixtureSource{example: "SeedPartial"}},
-	{sid: "CA67d894ec58cb5185cbf2afff2e778203", description: "Voice SDK call without sdk_edge (the SDK reported nothing)",
-		complete: fixtureSource{file: "client_no_sdk_edge.json"}},
-	{sid: "CAc3741c97d00599666d710d0db505da77", description: "Branded outbound carrier call with all four trust objects",
-		complete: fixtureSource{file: "carrier_branded.json"}},
-	{sid: "CA50090c6eccc4c79596efa3f6c4947b47", description: "WhatsApp call: no edges",
-		complete: fixtureSource{file: "whatsapp.json"}},
-	{sid: "CAf59df63d71d69652516866e32fb2c6d2", description: "Every nullable property null (call_sid too)",
-		complete: fixtureSource{file: "nulls.json"}},
+// catalogue is the sandbox's fixture set, in the order Calls lists it.
+func catalogue() []fixtureSpec {
+	return []fixtureSpec{
+		{sid: "CAd45ec3c4af38967de454f9e45bb1cef4", description: "PSTN (carrier) call with high jitter on the inbound stream",
+			complete: fixtureSource{example: "CarrierCall"}},
+		{sid: "CA06b15d3af713e318d123274a98d70bc9", description: "SIP Interface call with packet loss toward the far end",
+			complete: fixtureSource{example: "SIPCall"}},
+		{sid: "CAd1522d3a3a438b182b9cef689523f7ee", description: "Elastic SIP Trunking call (SIP and carrier edges) with high post-dial delay",
+			complete: fixtureSource{example: "TrunkingCall"}},
+		{sid: "CA62608e08adc29a8d6dbc9754e659f125", description: "Voice SDK (client) call with sdk_edge: low MOS on a lossy Wi-Fi link",
+			complete: fixtureSource{example: "ClientCall"}},
+		{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary exists",
+			partial: fixtureSource{example: "PartialClientCall"}},
+		{sid: "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", description: "Twilio's documented example (call_sid made valid), complete and partial",
+			complete: fixtureSource{example: "SeedComplete"}, partial: fixtureSource{example: "SeedPartial"}},
+		{sid: "CA67d894ec58cb5185cbf2afff2e778203", description: "Voice SDK call without sdk_edge (the SDK reported nothing)",
+			complete: fixtureSource{file: "client_no_sdk_edge.json"}},
+		{sid: "CAc3741c97d00599666d710d0db505da77", description: "Branded outbound carrier call with all four trust objects",
+			complete: fixtureSource{file: "carrier_branded.json"}},
+		{sid: "CA50090c6eccc4c79596efa3f6c4947b47", description: "WhatsApp call: no edges",
+			complete: fixtureSource{file: "whatsapp.json"}},
+		{sid: "CAf59df63d71d69652516866e32fb2c6d2", description: "Every nullable property null (call_sid too)",
+			complete: fixtureSource{file: "nulls.json"}},
+	}
 }
 
 // A fixture is one call's summaries as served, and the facts lifecycle mode
@@ -78,9 +80,9 @@ type fixture struct {
 // loadFixtures builds every fixture. examples are the document's
 // components/examples values, as decoded by kin-openapi.
 func loadFixtures(examples map[string]any) (map[string]*fixture, []string, error) {
-	byID := make(map[string]*fixture, len(fixtureSet))
-	order := make([]string, 0, len(fixtureSet))
-	for _, spec := range fixtureSet {
+	byID := make(map[string]*fixture)
+	var order []string
+	for _, spec := range catalogue() {
 		f := &fixture{call: SampleCall{SID: spec.sid, Description: spec.description}}
 		for _, part := range []struct {
 			src   fixtureSource

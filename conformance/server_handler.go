@@ -187,10 +187,10 @@ func methodNotAllowed(w http.ResponseWriter) {
 // method on Handler.
 type fetcher struct{ h *Handler }
 
-func (f fetcher) FetchSummary(w http.ResponseWriter, r *http.Request, callSid serverapi.CallSid, params serverapi.FetchSummaryParams) {
+func (f fetcher) FetchSummary(w http.ResponseWriter, r *http.Request, callSid gen.CallSid, params gen.FetchSummaryParams) {
 	want := gen.ProcessingStateComplete
 	if params.ProcessingState != nil {
-		want = gen.ProcessingState(*params.ProcessingState)
+		want = *params.ProcessingState
 	}
 	body, ok := f.h.summary(callSid, want)
 	if !ok {
