@@ -4,14 +4,19 @@ package peers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -49,17 +54,37 @@ func documentFile(t *testing.T) string {
 }
 
 // startPrism runs `prism MODE ... -h 127.0.0.1 -p PORT` and returns its base
-// URL once it answers. The whole process group is killed in t.Cleanup.
+// URL once it answers. The whole process group is killed in t.Cleanup. A
+// Prism whose port another process took between freePort and its bind is
+// started again on another port.
 func startPrism(t *testing.T, args ...string) string {
 	t.Helper()
-	port := freePort(t)
-	args = append(args, "-h", "127.0.0.1", "-p", strconv.Itoa(port))
+	for attempt := 1; ; attempt++ {
+		base, err := launchPrism(t, args)
+		if err == nil {
+			return base
+		}
+		if attempt == 3 || !errors.Is(err, errPortTaken) {
+			t.Fatal(err)
+		}
+		t.Logf("prism, attempt %d: %v", attempt, err)
+	}
+}
+
+// errPortTaken: Prism exited before listening, or something else answers
+// on its port.
+var errPortTaken = errors.New("prism could not have its port")
+
+func launchPrism(t *testing.T, args []string) (string, error) {
+	t.Helper()
+	port := strconv.Itoa(freePort(t))
+	args = append(slices.Clip(args), "-h", "127.0.0.1", "-p", port)
 	cmd := exec.Command(prismBin(t), args...)
 	// A file, not a buffer: exec hands it to Prism directly, no goroutine.
 	logPath := filepath.Join(t.TempDir(), "prism.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		t.Fatal(err)
+		return "", err
 	}
 	defer logFile.Close() // Prism holds its own descriptor
 	output := func() string { b, _ := os.ReadFile(logPath); return string(b) }
@@ -67,7 +92,7 @@ func startPrism(t *testing.T, args ...string) string {
 	// Its own group, so that cleanup reaches every process Prism starts.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := cmd.Start(); err != nil {
-		t.Fatalf("start prism: %v", err)
+		return "", fmt.Errorf("start prism: %w", err)
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -78,24 +103,50 @@ func startPrism(t *testing.T, args ...string) string {
 		}
 	})
 
-	base := "http://127.0.0.1:" + strconv.Itoa(port)
 	ctx, cancel := context.WithTimeout(t.Context(), prismStartup)
 	defer cancel()
+	base := "http://127.0.0.1:" + port
 	for {
-		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", "127.0.0.1:"+strconv.Itoa(port))
-		if err == nil {
-			_ = conn.Close()
-			return base
+		switch err := probePrism(ctx, base); {
+		case err == nil:
+			return base, nil
+		case errors.Is(err, errNotPrism):
+			return "", fmt.Errorf("%w: %v", errPortTaken, err)
 		}
 		select {
 		case err := <-exited:
 			exited <- err // for cleanup
-			t.Fatalf("prism exited before listening (%v):\n%s", err, output())
+			return "", fmt.Errorf("%w (%v):\n%s", errPortTaken, err, output())
 		case <-ctx.Done():
-			t.Fatalf("prism did not listen within %v:\n%s", prismStartup, output())
+			return "", fmt.Errorf("prism did not listen within %v:\n%s", prismStartup, output())
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+var errNotPrism = errors.New("another server answers on Prism's port")
+
+// probePrism asks for a path the document lacks: Prism, mock or proxy,
+// answers with its own NO_PATH_MATCHED_ERROR problem. Anything else is a
+// server that took the port first.
+func probePrism(ctx context.Context, base string) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, base+"/__peers_probe", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err // not listening yet
+	}
+	defer resp.Body.Close()
+	var problem struct {
+		Type string `json:"type"`
+	}
+	if json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&problem) != nil ||
+		!strings.HasSuffix(problem.Type, "/prism/errors#NO_PATH_MATCHED_ERROR") {
+		return fmt.Errorf("%w: %s", errNotPrism, resp.Status)
+	}
+	return nil
 }
 
 // stopGroup sends SIGTERM to the process group, then SIGKILL if it has not
@@ -141,4 +192,13 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 
 func describe(resp *http.Response) string {
 	return fmt.Sprintf("%s sl-violations=%q", resp.Status, resp.Header.Get("sl-violations"))
+}
+
+// A server that took Prism's port is told apart from Prism.
+func TestProbeRejectsAnotherServer(t *testing.T) {
+	other := httptest.NewServer(http.NotFoundHandler())
+	t.Cleanup(other.Close)
+	if err := probePrism(t.Context(), other.URL); !errors.Is(err, errNotPrism) {
+		t.Errorf("probePrism on a plain 404 server = %v, want errNotPrism", err)
+	}
 }
