@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path"
 	"strings"
 	"time"
 
@@ -103,7 +104,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h.faults.countRequest()
 	rec := &statusRecorder{ResponseWriter: w}
-	h.mux.ServeHTTP(rec, r)
+	if p := r.URL.Path; path.Clean(p) != p && p != "" {
+		// ServeMux would redirect to the cleaned path; Twilio knows no such
+		// resource.
+		notFound(rec, r)
+	} else {
+		h.mux.ServeHTTP(rec, r)
+	}
 	// Only the method, path and query: never a header (Authorization).
 	h.cfg.logger.LogAttrs(r.Context(), slog.LevelDebug, "sandbox request",
 		slog.String("method", r.Method),

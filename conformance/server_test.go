@@ -217,6 +217,11 @@ func TestSandboxRejectsWhatTwilioWould(t *testing.T) {
 		{"unknown path", "/v1/Voice/" + unknown + "/Metrics", 404, 20404,
 			"The requested resource /v1/Voice/" + unknown + "/Metrics was not found", false},
 		{"root", "/", 404, 20404, "The requested resource / was not found", false},
+		{"empty SID", "/v1/Voice//Summary", 404, 20404, "The requested resource /v1/Voice//Summary was not found", false},
+		{"trailing slash", sandboxPath(unknown) + "/", 404, 20404,
+			"The requested resource /v1/Voice/" + unknown + "/Summary/ was not found", false},
+		{"dot segment", "/v1/Voice/x/../" + unknown + "/Summary", 404, 20404,
+			"The requested resource /v1/Voice/x/../" + unknown + "/Summary was not found", false},
 	}
 	for _, tt := range tests {
 		req, resp, body := sandboxFetch(t, srv, tt.path)
