@@ -141,7 +141,9 @@ func (v *Validator) ValidateRequest(req *http.Request) error {
 // ValidateResponse validates a response (status, headers, content type and
 // body) against the operation its request addressed. It reads the body and
 // puts an identical reader back, so the caller can still consume it.
-// Statuses the document does not declare are violations.
+// Statuses the document does not declare are violations. A body over 10 MiB
+// is not validated (ErrBodyTooLarge); the reader put back still yields all
+// of it.
 func (v *Validator) ValidateResponse(req *http.Request, resp *http.Response) error {
 	if req == nil || resp == nil {
 		return errors.New("conformance: ValidateResponse needs a request and a response")
