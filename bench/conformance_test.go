@@ -3,9 +3,13 @@ package bench
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voiceinsights/callsummary/conformance"
 	"github.com/voiceinsights/callsummary/wrapper"
@@ -87,6 +91,72 @@ func BenchmarkValidate(b *testing.B) {
 			resp.Body = io.NopCloser(bytes.NewReader(p.Body))
 			if err := v.ValidateResponse(req, resp); err != nil {
 				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkValidateParts splits ValidateSummary's work to show where its
+// time goes: decoding the body into map[string]any with encoding/json (which
+// kin-openapi needs as input), and kin-openapi's walk of the CallSummary
+// schema over the decoded value (Schema.VisitJSON with the Validator's
+// options). "tokenize" reads the body's JSON tokens with jsontext and
+// nothing else: the floor for a validator that walks the bytes instead.
+func BenchmarkValidateParts(b *testing.B) {
+	p, err := LoadPayload(Largest)
+	if err != nil {
+		b.Fatal(err)
+	}
+	v, err := conformance.NewValidator()
+	if err != nil {
+		b.Fatal(err)
+	}
+	schema := v.Document().Components.Schemas["CallSummary"].Value
+	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails()}
+	var decoded any
+	if err := json.Unmarshal(p.Body, &decoded); err != nil {
+		b.Fatal(err)
+	}
+	if err := schema.VisitJSON(decoded, opts...); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("part=decode-any", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var x any
+			if err := json.Unmarshal(p.Body, &x); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("part=visit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if err := schema.VisitJSON(decoded, opts...); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("part=tokenize", func(b *testing.B) {
+		b.ReportAllocs()
+		r := bytes.NewReader(p.Body)
+		dec := jsontext.NewDecoder(r)
+		for b.Loop() {
+			r.Reset(p.Body)
+			dec.Reset(r)
+			n := 0
+			for {
+				_, err := dec.ReadToken()
+				if err == io.EOF {
+					break
+				}
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n < 100 {
+				b.Fatalf("only %d tokens", n)
 			}
 		}
 	})

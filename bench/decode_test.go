@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	twilioinsights "github.com/twilio/twilio-go/rest/insights/v1"
 
 	"github.com/voiceinsights/callsummary/gen"
@@ -40,6 +41,15 @@ func decoders() []decoder {
 			err := json.Unmarshal(b, &s)
 			sid, _ := s["call_sid"].(string)
 			return sid, err
+		}},
+		// Not a contender but the evidence for a proposed SDK change:
+		// gen's type decoded by the encoding/json/v2 prototype
+		// (github.com/go-json-experiment/json), which Go 1.26 ships as
+		// GOEXPERIMENT=jsonv2.
+		{"gen-jsonv2", func(b []byte) (string, error) {
+			var s gen.CallSummary
+			err := jsonv2.Unmarshal(b, &s)
+			return deref(s.CallSid), err
 		}},
 	}
 }
