@@ -34,6 +34,15 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 		attrs[a.Key] = a.Value.Resolve()
 		return true
 	})
+	// Only polls and retries are progress; any other debug line the
+	// wrapper may log is not for the terminal.
+	if _, ok := attrs["poll"]; !ok {
+		if _, ok := attrs["attempt"]; !ok {
+			if _, ok := attrs["retry_after"]; !ok {
+				return nil
+			}
+		}
+	}
 	var b strings.Builder
 	b.WriteString("callsummary: ")
 	if poll, ok := attrs["poll"]; ok {
@@ -54,9 +63,9 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 			fmt.Fprintf(&b, " of %d", m.Int64())
 		}
 	}
-	for key, what := range map[string]string{"next_poll_in": "next poll", "wait": "next try"} {
-		if d, ok := attrs[key]; ok && d.Kind() == slog.KindDuration {
-			fmt.Fprintf(&b, "; %s in %v, at %s", what, d.Duration().Round(time.Millisecond),
+	for _, next := range [][2]string{{"next_poll_in", "next poll"}, {"wait", "next try"}} {
+		if d, ok := attrs[next[0]]; ok && d.Kind() == slog.KindDuration {
+			fmt.Fprintf(&b, "; %s in %v, at %s", next[1], d.Duration().Round(time.Millisecond),
 				r.Time.Add(d.Duration()).UTC().Format(time.RFC3339))
 		}
 	}

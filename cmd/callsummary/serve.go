@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -36,7 +37,11 @@ document and Twilio's error bodies. It runs until interrupted (Ctrl-C).`
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.New(e.stderr, "callsummary serve: ", 0), // not the process-wide log
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(l) }()
 
