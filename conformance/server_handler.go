@@ -104,7 +104,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h.faults.countRequest()
 	rec := &statusRecorder{ResponseWriter: w}
-	if p := r.URL.Path; path.Clean(p) != p && p != "" {
+	if p := r.URL.Path; p == "" || path.Clean(p) != p {
 		// ServeMux would redirect to the cleaned path; Twilio knows no such
 		// resource.
 		notFound(rec, r)
