@@ -24,10 +24,20 @@ func ParseSummary(data []byte) (*Summary, error) {
 	return decodeSummary(http.StatusOK, data)
 }
 
+var (
+	errEmptyBody = errors.New("empty body, not a JSON object")
+	errNotObject = errors.New("body is not a JSON object")
+)
+
 func decodeSummary(status int, body []byte) (*Summary, error) {
 	// A top-level null or array would decode into a zero summary silently.
-	if t := bytes.TrimLeft(body, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return nil, newDecodeError(status, errors.New("body is not a JSON object"))
+	// The offset is that of the first byte that is not white space.
+	t := bytes.TrimLeft(body, " \t\r\n")
+	switch at := int64(len(body) - len(t)); {
+	case len(t) == 0:
+		return nil, &DecodeError{StatusCode: status, Offset: at, Err: errEmptyBody}
+	case t[0] != '{':
+		return nil, &DecodeError{StatusCode: status, Offset: at, Err: errNotObject}
 	}
 	s := &Summary{raw: bytes.Clone(body)}
 	if err := json.Unmarshal(body, &s.CallSummary); err != nil {

@@ -3,6 +3,8 @@ package wrapper
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"log/slog"
 	"math"
 	"slices"
@@ -265,5 +267,25 @@ func TestNilSummary(t *testing.T) {
 	}
 	if _, ok := s.WorstStream(); ok {
 		t.Error("nil summary has a worst stream")
+	}
+}
+
+func TestParseSummaryNonObjectNamesOffset(t *testing.T) {
+	for _, tt := range []struct {
+		body   string
+		offset int64
+		say    string
+	}{
+		{"", 0, "empty body"},
+		{" \r\n\t", 4, "empty body"},
+		{"null", 0, "not a JSON object"},
+		{"  [1]", 2, "not a JSON object"},
+	} {
+		_, err := ParseSummary([]byte(tt.body))
+		var de *DecodeError
+		if !errors.As(err, &de) || de.Offset != tt.offset || !strings.Contains(err.Error(), tt.say) ||
+			!strings.Contains(err.Error(), fmt.Sprintf("at byte %d", tt.offset)) {
+			t.Errorf("ParseSummary(%q) = %v, want a *DecodeError at byte %d saying %q", tt.body, err, tt.offset, tt.say)
+		}
 	}
 }
