@@ -365,3 +365,35 @@ func TestConcurrentFetches(t *testing.T) {
 		}
 	}
 }
+
+func TestAttemptTimeoutNamesTheClientTimeout(t *testing.T) {
+	slow := func(w http.ResponseWriter, r *http.Request) {
+		select { // outlast the client's Timeout, but never the test
+		case <-r.Context().Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
+	// Behind middleware net/http says only "context deadline exceeded".
+	passThrough := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) { return next.RoundTrip(r) })
+	}
+	for _, tt := range []struct {
+		name string
+		mw   []Option
+	}{{"bare transport", nil}, {"behind middleware", []Option{WithTransportMiddleware(passThrough)}}} {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := append([]Option{WithHTTPClient(&http.Client{Timeout: 50 * time.Millisecond}),
+				WithRetry(RetryPolicy{MaxAttempts: 2, InitialBackoff: time.Millisecond})}, tt.mw...)
+			hs := newHarness(t, slow, opts...)
+			_, err := hs.fetch(context.Background(), testCallSID)
+			if err == nil || !strings.Contains(err.Error(), "attempt timed out (http.Client.Timeout is 50ms") {
+				t.Errorf("err = %v, want it to name http.Client.Timeout", err)
+			}
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				t.Errorf("err = %v, want a net.Error with Timeout()", err)
+			}
+			hs.wantHits(2)
+		})
+	}
+}

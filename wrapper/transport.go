@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -98,11 +99,12 @@ func (d *retryDoer) nextWait(ctx context.Context, attempt int, start time.Time, 
 func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	resp, err := d.hc.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, d.explainTimeout(req.Context(), err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, d.maxBytes+1))
 	if err != nil {
+		err = d.explainTimeout(req.Context(), err)
 		return nil, fmt.Errorf("callsummary: reading response body (HTTP %d): %w", resp.StatusCode, err)
 	}
 	if int64(len(body)) > d.maxBytes {
@@ -111,6 +113,17 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// explainTimeout says which timeout ended an attempt. Behind transport
+// middleware, net/http reports http.Client.Timeout as a bare "context
+// deadline exceeded", which reads as if the caller's deadline had passed.
+func (d *retryDoer) explainTimeout(ctx context.Context, err error) error {
+	var ne net.Error
+	if ctx.Err() != nil || !errors.As(err, &ne) || !ne.Timeout() {
+		return err
+	}
+	return fmt.Errorf("callsummary: attempt timed out (http.Client.Timeout is %v; the context had not expired): %w", d.hc.Timeout, err)
 }
 
 // buildHTTPClient copies base (never mutating the caller's client), applies
