@@ -481,3 +481,26 @@ func TestFaultRequestLogNamesTheFault(t *testing.T) {
 		}
 	}
 }
+
+// Close ends a request stalled for good: the server closes its connection,
+// which cancels the handler's context.
+func TestFaultStallEndsOnClose(t *testing.T) {
+	srv := faulted(t, Fault{Kind: FaultStall})
+	errc := make(chan error, 1)
+	go func() {
+		_, _, err := faultGet(context.Background(), t, srv, faultSID)
+		errc <- err
+	}()
+	for srv.RequestsFor(faultSID) == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	closeWithin(t, srv, 2*time.Second)
+	select {
+	case err := <-errc:
+		if err == nil {
+			t.Error("the stalled request succeeded after Close")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("the client still waits after Close")
+	}
+}
