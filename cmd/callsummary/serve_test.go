@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net"
+	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -32,19 +33,43 @@ func waitForURL(t *testing.T, out *lockedBuffer, done <-chan int) string {
 	return ""
 }
 
+// startServe runs serve on a free loopback port until the test ends, and
+// returns its URL and a function that stops it and reports how it exited.
+func startServe(t *testing.T, flags ...string) (url string, banner string, stop func() (int, string)) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(t.Context())
+	var out, errb lockedBuffer
+	done := make(chan int, 1)
+	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)
+	go func() {
+		done <- run(ctx, args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
+	}()
+	url = waitForURL(t, &out, done)
+	stopped := false
+	stop = func() (int, string) {
+		stopped = true
+		cancel()
+		select {
+		case code := <-done:
+			return code, errb.String()
+		case <-time.After(10 * time.Second):
+			t.Fatal("serve did not stop when its context was cancelled")
+			return -1, ""
+		}
+	}
+	t.Cleanup(func() {
+		if !stopped {
+			stop()
+		}
+	})
+	return url, out.String(), stop
+}
+
 // serve on port 0 prints its URL, credentials and calls, answers fetch
 // (with no credentials set, fetch sends the sandbox's), and stops when
 // its context is cancelled.
 func TestServe(t *testing.T) {
-	ctx, cancel := context.WithCancel(t.Context())
-	defer cancel()
-	var out, errb lockedBuffer
-	done := make(chan int, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0"}, strings.NewReader(""), &out, &errb, func(string) string { return "" })
-	}()
-	url := waitForURL(t, &out, done)
-	banner := out.String()
+	url, banner, stop := startServe(t)
 	for _, w := range []string{
 		"Account SID  " + conformance.SandboxAccountSID,
 		"Auth Token   " + conformance.SandboxAuthToken,
@@ -55,6 +80,9 @@ func TestServe(t *testing.T) {
 		if !strings.Contains(banner, w) {
 			t.Errorf("banner lacks %q:\n%s", w, banner)
 		}
+	}
+	if strings.Contains(banner, "Lifecycle") || strings.Contains(banner, "Faults") {
+		t.Errorf("banner announces a mode that is off:\n%s", banner)
 	}
 
 	h, err := conformance.NewHandler()
@@ -72,17 +100,72 @@ func TestServe(t *testing.T) {
 	}
 	golden(t, "report_client.golden", r.stdout)
 
-	cancel()
-	select {
-	case code := <-done:
-		if code != exitOK || !strings.Contains(errb.String(), "callsummary: sandbox stopped") {
-			t.Errorf("serve: exit %d, stderr %q", code, errb.String())
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("serve did not stop when its context was cancelled")
+	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "callsummary: sandbox stopped") {
+		t.Errorf("serve: exit %d, stderr %q", code, stderr)
 	}
 	if r = runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, readmeSID); r.code != exitNo {
 		t.Errorf("fetch after serve stopped: exit %d", r.code)
+	}
+}
+
+// In lifecycle mode every call has just ended: fetch says 20404 at first,
+// and fetch --wait sees the partial summary, then the complete one. The
+// seed call is the sample with both.
+func TestServeLifecycle(t *testing.T) {
+	const sid = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	url, banner, _ := startServe(t, "--lifecycle", "--partial-after", "600ms", "--complete-after", "1800ms")
+	if !strings.Contains(banner, "Lifecycle mode: every call ended now; partial summaries in 600ms, complete ones in 1.8s") {
+		t.Errorf("banner:\n%s", banner)
+	}
+	if r := runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, sid); r.code != exitNo || !strings.Contains(r.stderr, "20404") {
+		t.Errorf("fetch before the partial summary: exit %d\n%s", r.code, r.stderr)
+	}
+	r := runCLI(t, t.Context(), nil, "", "fetch", "--wait", "--poll-interval", "50ms", "--base-url", url, sid)
+	if r.code != exitOK || !strings.Contains(r.stdout, "Processing state   complete") {
+		t.Fatalf("fetch --wait: exit %d\n%s%s", r.code, r.stdout, r.stderr)
+	}
+	for _, w := range []string{"summary not available yet; next poll in", "summary still partial; next poll in",
+		"partial summary: edges none; missing carrier_edge; tags tags"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("progress lacks %q:\n%s", w, r.stderr)
+		}
+	}
+}
+
+// With --fault-rate 1 every request fails transiently; the banner says so.
+func TestServeFaults(t *testing.T) {
+	url, banner, _ := startServe(t, "--fault-rate", "1", "--fault-seed", "7")
+	if !strings.Contains(banner, "Faults: 1 of requests fail") {
+		t.Errorf("banner:\n%s", banner)
+	}
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	for i := range 8 {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, url+"/v1/Voice/"+readmeSID+"/Summary", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.SetBasicAuth(conformance.SandboxAccountSID, conformance.SandboxAuthToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			continue // a reset: one of the faults
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode < 500 {
+			t.Errorf("request %d: %s, want a fault", i, resp.Status)
+		}
+	}
+}
+
+func TestServeUsage(t *testing.T) {
+	for _, args := range [][]string{
+		{"serve", "extra"},
+		{"serve", "--fault-rate", "1.5"},
+		{"serve", "--lifecycle", "--partial-after", "2m", "--complete-after", "1m"},
+		{"serve", "--partial-after", "0s"},
+	} {
+		if r := runCLI(t, t.Context(), nil, "", args...); r.code != exitUsage || r.stdout != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
 	}
 }
 
@@ -95,8 +178,5 @@ func TestServeAddressInUse(t *testing.T) {
 	r := runCLI(t, t.Context(), nil, "", "serve", "--addr", l.Addr().String())
 	if r.code != exitNo || !strings.Contains(r.stderr, "address already in use") || r.stdout != "" {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
-	}
-	if r = runCLI(t, t.Context(), nil, "", "serve", "extra"); r.code != exitUsage {
-		t.Errorf("serve extra: exit %d", r.code)
 	}
 }
