@@ -70,6 +70,144 @@ func (e AnsweredBy) Valid() bool {
 	}
 }
 
+// Defines values for BusinessProfileIndustry.
+const (
+	BusinessProfileIndustryAgriculture             BusinessProfileIndustry = "agriculture"
+	BusinessProfileIndustryAutomotive              BusinessProfileIndustry = "automotive"
+	BusinessProfileIndustryBanking                 BusinessProfileIndustry = "banking"
+	BusinessProfileIndustryConstruction            BusinessProfileIndustry = "construction"
+	BusinessProfileIndustryConsumer                BusinessProfileIndustry = "consumer"
+	BusinessProfileIndustryEducation               BusinessProfileIndustry = "education"
+	BusinessProfileIndustryElectronics             BusinessProfileIndustry = "electronics"
+	BusinessProfileIndustryEnergy                  BusinessProfileIndustry = "energy"
+	BusinessProfileIndustryEngineering             BusinessProfileIndustry = "engineering"
+	BusinessProfileIndustryFastMovingConsumerGoods BusinessProfileIndustry = "fast_moving_consumer_goods"
+	BusinessProfileIndustryFinancial               BusinessProfileIndustry = "financial"
+	BusinessProfileIndustryFintech                 BusinessProfileIndustry = "fintech"
+	BusinessProfileIndustryFoodAndBeverage         BusinessProfileIndustry = "food_and_beverage"
+	BusinessProfileIndustryGovernment              BusinessProfileIndustry = "government"
+	BusinessProfileIndustryHealthcare              BusinessProfileIndustry = "healthcare"
+	BusinessProfileIndustryHospitality             BusinessProfileIndustry = "hospitality"
+	BusinessProfileIndustryInsurance               BusinessProfileIndustry = "insurance"
+	BusinessProfileIndustryJewelry                 BusinessProfileIndustry = "jewelry"
+	BusinessProfileIndustryLegal                   BusinessProfileIndustry = "legal"
+	BusinessProfileIndustryManufacturing           BusinessProfileIndustry = "manufacturing"
+	BusinessProfileIndustryMedia                   BusinessProfileIndustry = "media"
+	BusinessProfileIndustryNotForProfit            BusinessProfileIndustry = "not_for_profit"
+	BusinessProfileIndustryOilAndGas               BusinessProfileIndustry = "oil_and_gas"
+	BusinessProfileIndustryOnline                  BusinessProfileIndustry = "online"
+	BusinessProfileIndustryProfessionalServices    BusinessProfileIndustry = "professional_services"
+	BusinessProfileIndustryRawMaterials            BusinessProfileIndustry = "raw_materials"
+	BusinessProfileIndustryRealEstate              BusinessProfileIndustry = "real_estate"
+	BusinessProfileIndustryReligion                BusinessProfileIndustry = "religion"
+	BusinessProfileIndustryRetail                  BusinessProfileIndustry = "retail"
+	BusinessProfileIndustryTechnology              BusinessProfileIndustry = "technology"
+	BusinessProfileIndustryTelecommunications      BusinessProfileIndustry = "telecommunications"
+	BusinessProfileIndustryTransportation          BusinessProfileIndustry = "transportation"
+	BusinessProfileIndustryTravel                  BusinessProfileIndustry = "travel"
+)
+
+// Valid indicates whether the value is a known member of the BusinessProfileIndustry enum.
+func (e BusinessProfileIndustry) Valid() bool {
+	switch e {
+	case BusinessProfileIndustryAgriculture:
+		return true
+	case BusinessProfileIndustryAutomotive:
+		return true
+	case BusinessProfileIndustryBanking:
+		return true
+	case BusinessProfileIndustryConstruction:
+		return true
+	case BusinessProfileIndustryConsumer:
+		return true
+	case BusinessProfileIndustryEducation:
+		return true
+	case BusinessProfileIndustryElectronics:
+		return true
+	case BusinessProfileIndustryEnergy:
+		return true
+	case BusinessProfileIndustryEngineering:
+		return true
+	case BusinessProfileIndustryFastMovingConsumerGoods:
+		return true
+	case BusinessProfileIndustryFinancial:
+		return true
+	case BusinessProfileIndustryFintech:
+		return true
+	case BusinessProfileIndustryFoodAndBeverage:
+		return true
+	case BusinessProfileIndustryGovernment:
+		return true
+	case BusinessProfileIndustryHealthcare:
+		return true
+	case BusinessProfileIndustryHospitality:
+		return true
+	case BusinessProfileIndustryInsurance:
+		return true
+	case BusinessProfileIndustryJewelry:
+		return true
+	case BusinessProfileIndustryLegal:
+		return true
+	case BusinessProfileIndustryManufacturing:
+		return true
+	case BusinessProfileIndustryMedia:
+		return true
+	case BusinessProfileIndustryNotForProfit:
+		return true
+	case BusinessProfileIndustryOilAndGas:
+		return true
+	case BusinessProfileIndustryOnline:
+		return true
+	case BusinessProfileIndustryProfessionalServices:
+		return true
+	case BusinessProfileIndustryRawMaterials:
+		return true
+	case BusinessProfileIndustryRealEstate:
+		return true
+	case BusinessProfileIndustryReligion:
+		return true
+	case BusinessProfileIndustryRetail:
+		return true
+	case BusinessProfileIndustryTechnology:
+		return true
+	case BusinessProfileIndustryTelecommunications:
+		return true
+	case BusinessProfileIndustryTransportation:
+		return true
+	case BusinessProfileIndustryTravel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CallDirection.
+const (
+	CallDirectionInbound             CallDirection = "inbound"
+	CallDirectionOutboundApi         CallDirection = "outbound_api"
+	CallDirectionOutboundDial        CallDirection = "outbound_dial"
+	CallDirectionTrunkingOriginating CallDirection = "trunking_originating"
+	CallDirectionTrunkingTerminating CallDirection = "trunking_terminating"
+)
+
+// Valid indicates whether the value is a known member of the CallDirection enum.
+func (e CallDirection) Valid() bool {
+	switch e {
+	case CallDirectionInbound:
+		return true
+	case CallDirectionOutboundApi:
+		return true
+	case CallDirectionOutboundDial:
+		return true
+	case CallDirectionTrunkingOriginating:
+		return true
+	case CallDirectionTrunkingTerminating:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CallState.
 const (
 	CallStateAnswered  CallState = "answered"
@@ -163,6 +301,30 @@ func (e ConnectivityIssue) Valid() bool {
 	}
 }
 
+// Defines values for ListProcessingState.
+const (
+	ListProcessingStateAll       ListProcessingState = "all"
+	ListProcessingStateCompleted ListProcessingState = "completed"
+	ListProcessingStatePartial   ListProcessingState = "partial"
+	ListProcessingStateStarted   ListProcessingState = "started"
+)
+
+// Valid indicates whether the value is a known member of the ListProcessingState enum.
+func (e ListProcessingState) Valid() bool {
+	switch e {
+	case ListProcessingStateAll:
+		return true
+	case ListProcessingStateCompleted:
+		return true
+	case ListProcessingStatePartial:
+		return true
+	case ListProcessingStateStarted:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProcessingState.
 const (
 	ProcessingStateComplete ProcessingState = "complete"
@@ -220,6 +382,240 @@ func (e QualityIssue) Valid() bool {
 	}
 }
 
+// Defines values for SortBy.
+const (
+	SortByEndTime   SortBy = "end_time"
+	SortByStartTime SortBy = "start_time"
+)
+
+// Valid indicates whether the value is a known member of the SortBy enum.
+func (e SortBy) Valid() bool {
+	switch e {
+	case SortByEndTime:
+		return true
+	case SortByStartTime:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for VoiceIntegrityUseCase.
+const (
+	VoiceIntegrityUseCaseAbandonedCart          VoiceIntegrityUseCase = "abandoned_cart"
+	VoiceIntegrityUseCaseAppointmentReminders   VoiceIntegrityUseCase = "appointment_reminders"
+	VoiceIntegrityUseCaseAppointmentScheduling  VoiceIntegrityUseCase = "appointment_scheduling"
+	VoiceIntegrityUseCaseAssetManagement        VoiceIntegrityUseCase = "asset_management"
+	VoiceIntegrityUseCaseAutomatedSupport       VoiceIntegrityUseCase = "automated_support"
+	VoiceIntegrityUseCaseCallTracking           VoiceIntegrityUseCase = "call_tracking"
+	VoiceIntegrityUseCaseClickToCall            VoiceIntegrityUseCase = "click_to_call"
+	VoiceIntegrityUseCaseContactTracing         VoiceIntegrityUseCase = "contact_tracing"
+	VoiceIntegrityUseCaseContactlessDelivery    VoiceIntegrityUseCase = "contactless_delivery"
+	VoiceIntegrityUseCaseCustomerSupport        VoiceIntegrityUseCase = "customer_support"
+	VoiceIntegrityUseCaseDatingsocial           VoiceIntegrityUseCase = "dating/social"
+	VoiceIntegrityUseCaseDeliveryNotifications  VoiceIntegrityUseCase = "delivery_notifications"
+	VoiceIntegrityUseCaseDistanceLearning       VoiceIntegrityUseCase = "distance_learning"
+	VoiceIntegrityUseCaseEmergencyNotifications VoiceIntegrityUseCase = "emergency_notifications"
+	VoiceIntegrityUseCaseEmployeeNotifications  VoiceIntegrityUseCase = "employee_notifications"
+	VoiceIntegrityUseCaseExamProctoring         VoiceIntegrityUseCase = "exam_proctoring"
+	VoiceIntegrityUseCaseFieldNotifications     VoiceIntegrityUseCase = "field_notifications"
+	VoiceIntegrityUseCaseFirstResponder         VoiceIntegrityUseCase = "first_responder"
+	VoiceIntegrityUseCaseFraudAlerts            VoiceIntegrityUseCase = "fraud_alerts"
+	VoiceIntegrityUseCaseGroupMessaging         VoiceIntegrityUseCase = "group_messaging"
+	VoiceIntegrityUseCaseIdentifyVerification   VoiceIntegrityUseCase = "identify_&_verification"
+	VoiceIntegrityUseCaseIntelligentRouting     VoiceIntegrityUseCase = "intelligent_routing"
+	VoiceIntegrityUseCaseLeadAlerts             VoiceIntegrityUseCase = "lead_alerts"
+	VoiceIntegrityUseCaseLeadDistribution       VoiceIntegrityUseCase = "lead_distribution"
+	VoiceIntegrityUseCaseLeadGeneration         VoiceIntegrityUseCase = "lead_generation"
+	VoiceIntegrityUseCaseLeadManagement         VoiceIntegrityUseCase = "lead_management"
+	VoiceIntegrityUseCaseLeadNurturing          VoiceIntegrityUseCase = "lead_nurturing"
+	VoiceIntegrityUseCaseMarketingEvents        VoiceIntegrityUseCase = "marketing_events"
+	VoiceIntegrityUseCaseMassAlerts             VoiceIntegrityUseCase = "mass_alerts"
+	VoiceIntegrityUseCaseMeetingscollaboration  VoiceIntegrityUseCase = "meetings/collaboration"
+	VoiceIntegrityUseCaseOrderNotifications     VoiceIntegrityUseCase = "order_notifications"
+	VoiceIntegrityUseCaseOutboundDialer         VoiceIntegrityUseCase = "outbound_dialer"
+	VoiceIntegrityUseCasePharmacy               VoiceIntegrityUseCase = "pharmacy"
+	VoiceIntegrityUseCasePhoneSystem            VoiceIntegrityUseCase = "phone_system"
+	VoiceIntegrityUseCasePurchaseConfirmation   VoiceIntegrityUseCase = "purchase_confirmation"
+	VoiceIntegrityUseCaseRemoteAppointments     VoiceIntegrityUseCase = "remote_appointments"
+	VoiceIntegrityUseCaseRewardsProgram         VoiceIntegrityUseCase = "rewards_program"
+	VoiceIntegrityUseCaseSelfService            VoiceIntegrityUseCase = "self-service"
+	VoiceIntegrityUseCaseServiceAlerts          VoiceIntegrityUseCase = "service_alerts"
+	VoiceIntegrityUseCaseShiftManagement        VoiceIntegrityUseCase = "shift_management"
+	VoiceIntegrityUseCaseSurveyresearch         VoiceIntegrityUseCase = "survey/research"
+	VoiceIntegrityUseCaseTelehealth             VoiceIntegrityUseCase = "telehealth"
+	VoiceIntegrityUseCaseTelemarketing          VoiceIntegrityUseCase = "telemarketing"
+	VoiceIntegrityUseCaseTherapyIndividualGroup VoiceIntegrityUseCase = "therapy_(individual+group)"
+)
+
+// Valid indicates whether the value is a known member of the VoiceIntegrityUseCase enum.
+func (e VoiceIntegrityUseCase) Valid() bool {
+	switch e {
+	case VoiceIntegrityUseCaseAbandonedCart:
+		return true
+	case VoiceIntegrityUseCaseAppointmentReminders:
+		return true
+	case VoiceIntegrityUseCaseAppointmentScheduling:
+		return true
+	case VoiceIntegrityUseCaseAssetManagement:
+		return true
+	case VoiceIntegrityUseCaseAutomatedSupport:
+		return true
+	case VoiceIntegrityUseCaseCallTracking:
+		return true
+	case VoiceIntegrityUseCaseClickToCall:
+		return true
+	case VoiceIntegrityUseCaseContactTracing:
+		return true
+	case VoiceIntegrityUseCaseContactlessDelivery:
+		return true
+	case VoiceIntegrityUseCaseCustomerSupport:
+		return true
+	case VoiceIntegrityUseCaseDatingsocial:
+		return true
+	case VoiceIntegrityUseCaseDeliveryNotifications:
+		return true
+	case VoiceIntegrityUseCaseDistanceLearning:
+		return true
+	case VoiceIntegrityUseCaseEmergencyNotifications:
+		return true
+	case VoiceIntegrityUseCaseEmployeeNotifications:
+		return true
+	case VoiceIntegrityUseCaseExamProctoring:
+		return true
+	case VoiceIntegrityUseCaseFieldNotifications:
+		return true
+	case VoiceIntegrityUseCaseFirstResponder:
+		return true
+	case VoiceIntegrityUseCaseFraudAlerts:
+		return true
+	case VoiceIntegrityUseCaseGroupMessaging:
+		return true
+	case VoiceIntegrityUseCaseIdentifyVerification:
+		return true
+	case VoiceIntegrityUseCaseIntelligentRouting:
+		return true
+	case VoiceIntegrityUseCaseLeadAlerts:
+		return true
+	case VoiceIntegrityUseCaseLeadDistribution:
+		return true
+	case VoiceIntegrityUseCaseLeadGeneration:
+		return true
+	case VoiceIntegrityUseCaseLeadManagement:
+		return true
+	case VoiceIntegrityUseCaseLeadNurturing:
+		return true
+	case VoiceIntegrityUseCaseMarketingEvents:
+		return true
+	case VoiceIntegrityUseCaseMassAlerts:
+		return true
+	case VoiceIntegrityUseCaseMeetingscollaboration:
+		return true
+	case VoiceIntegrityUseCaseOrderNotifications:
+		return true
+	case VoiceIntegrityUseCaseOutboundDialer:
+		return true
+	case VoiceIntegrityUseCasePharmacy:
+		return true
+	case VoiceIntegrityUseCasePhoneSystem:
+		return true
+	case VoiceIntegrityUseCasePurchaseConfirmation:
+		return true
+	case VoiceIntegrityUseCaseRemoteAppointments:
+		return true
+	case VoiceIntegrityUseCaseRewardsProgram:
+		return true
+	case VoiceIntegrityUseCaseSelfService:
+		return true
+	case VoiceIntegrityUseCaseServiceAlerts:
+		return true
+	case VoiceIntegrityUseCaseShiftManagement:
+		return true
+	case VoiceIntegrityUseCaseSurveyresearch:
+		return true
+	case VoiceIntegrityUseCaseTelehealth:
+		return true
+	case VoiceIntegrityUseCaseTelemarketing:
+		return true
+	case VoiceIntegrityUseCaseTherapyIndividualGroup:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSummariesParamsAnsweredByAnnotation.
+const (
+	ListSummariesParamsAnsweredByAnnotationHuman   ListSummariesParamsAnsweredByAnnotation = "human"
+	ListSummariesParamsAnsweredByAnnotationMachine ListSummariesParamsAnsweredByAnnotation = "machine"
+)
+
+// Valid indicates whether the value is a known member of the ListSummariesParamsAnsweredByAnnotation enum.
+func (e ListSummariesParamsAnsweredByAnnotation) Valid() bool {
+	switch e {
+	case ListSummariesParamsAnsweredByAnnotationHuman:
+		return true
+	case ListSummariesParamsAnsweredByAnnotationMachine:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSummariesParamsBrandedType.
+const (
+	ListSummariesParamsBrandedTypeInBand    ListSummariesParamsBrandedType = "in_band"
+	ListSummariesParamsBrandedTypeOutOfBand ListSummariesParamsBrandedType = "out_of_band"
+)
+
+// Valid indicates whether the value is a known member of the ListSummariesParamsBrandedType enum.
+func (e ListSummariesParamsBrandedType) Valid() bool {
+	switch e {
+	case ListSummariesParamsBrandedTypeInBand:
+		return true
+	case ListSummariesParamsBrandedTypeOutOfBand:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSummariesParamsBusinessProfileIdentity.
+const (
+	ListSummariesParamsBusinessProfileIdentityDirectCustomer       ListSummariesParamsBusinessProfileIdentity = "direct_customer"
+	ListSummariesParamsBusinessProfileIdentityIsvResellerOrPartner ListSummariesParamsBusinessProfileIdentity = "isv_reseller_or_partner"
+)
+
+// Valid indicates whether the value is a known member of the ListSummariesParamsBusinessProfileIdentity enum.
+func (e ListSummariesParamsBusinessProfileIdentity) Valid() bool {
+	switch e {
+	case ListSummariesParamsBusinessProfileIdentityDirectCustomer:
+		return true
+	case ListSummariesParamsBusinessProfileIdentityIsvResellerOrPartner:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListSummariesParamsBusinessProfileType.
+const (
+	ListSummariesParamsBusinessProfileTypePrimary   ListSummariesParamsBusinessProfileType = "primary"
+	ListSummariesParamsBusinessProfileTypeSecondary ListSummariesParamsBusinessProfileType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the ListSummariesParamsBusinessProfileType enum.
+func (e ListSummariesParamsBusinessProfileType) Valid() bool {
+	switch e {
+	case ListSummariesParamsBusinessProfileTypePrimary:
+		return true
+	case ListSummariesParamsBusinessProfileTypeSecondary:
+		return true
+	default:
+		return false
+	}
+}
+
 // Annotation Labels set on a call through the Annotation resource.
 type Annotation struct {
 	AccountSid *string               `json:"account_sid,omitempty"`
@@ -242,6 +638,25 @@ type Annotation struct {
 
 // AnnotationAnsweredBy defines model for AnnotationAnsweredBy.
 type AnnotationAnsweredBy string
+
+// AnnotationUpdate The form fields of an annotation update; only the fields sent change.
+type AnnotationUpdate struct {
+	AnsweredBy *AnnotationAnsweredBy `json:"AnsweredBy,omitempty"`
+
+	// CallScore 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad.
+	CallScore *int `json:"CallScore,omitempty"`
+
+	// Comment Free text, at most 100 characters. Not handled as PII by Twilio, so it must hold none.
+	Comment           *string            `json:"Comment,omitempty"`
+	ConnectivityIssue *ConnectivityIssue `json:"ConnectivityIssue,omitempty"`
+
+	// Incident An incident or ticket reference, at most 100 characters. Not PII.
+	Incident *string `json:"Incident,omitempty"`
+
+	// QualityIssues Quality issues, comma-separated, e.g. `low_volume,choppy_robotic`.
+	QualityIssues *string `json:"QualityIssues,omitempty"`
+	Spam          *bool   `json:"Spam,omitempty"`
+}
 
 // AnsweredBy defines model for AnsweredBy.
 type AnsweredBy string
@@ -275,11 +690,17 @@ type BusinessProfile struct {
 	Type *string `json:"type,omitempty"`
 }
 
+// BusinessProfileIndustry defines model for BusinessProfileIndustry.
+type BusinessProfileIndustry string
+
 // CallAttributes Call-flow details. Twilio documents more keys than are known here; all are kept in the raw bytes.
 type CallAttributes struct {
 	// ConferenceParticipant Whether the call joined a conference.
 	ConferenceParticipant *bool `json:"conference_participant,omitempty"`
 }
+
+// CallDirection defines model for CallDirection.
+type CallDirection string
 
 // CallProperties Call-level details that are not tied to one edge.
 type CallProperties struct {
@@ -486,6 +907,12 @@ type GatewayEdgeProperties struct {
 	UserAgent *string `json:"user_agent,omitempty"`
 }
 
+// ListProcessingState defines model for ListProcessingState.
+type ListProcessingState string
+
+// ListTime A relative time (`30m`, `4h`, `3d`, `1w`) or an ISO 8601 date or date-time.
+type ListTime = string
+
 // Location Approximate location of a phone number.
 type Location struct {
 	// Lat Latitude in degrees.
@@ -504,6 +931,23 @@ type MetricStats struct {
 
 	// Min Uncertain (third-party source).
 	Min *float64 `json:"min,omitempty"`
+}
+
+// PageMeta Paging information of a list page.
+type PageMeta struct {
+	FirstPageUrl *string `json:"first_page_url,omitempty"`
+
+	// Key The name of the list property, `call_summaries`.
+	Key *string `json:"key,omitempty"`
+
+	// NextPageUrl The next page, or `null` on the last page.
+	NextPageUrl     *string `json:"next_page_url,omitempty"`
+	Page            *int    `json:"page,omitempty"`
+	PageSize        *int    `json:"page_size,omitempty"`
+	PreviousPageUrl *string `json:"previous_page_url,omitempty"`
+
+	// Url This page.
+	Url *string `json:"url,omitempty"`
 }
 
 // Party A party of the call (`from` or `to`). Which fields are present depends on the
@@ -643,6 +1087,9 @@ type SDKSettings struct {
 	SelectedEdges *[]string `json:"selected_edges,omitempty"`
 }
 
+// SortBy defines model for SortBy.
+type SortBy string
+
 // StreamMetrics Metrics of one media stream. Gateway edges carry codec, packet counts, loss and
 // jitter (and latency on SIP edges); the SDK edge adds MOS, RTT and audio levels.
 type StreamMetrics struct {
@@ -702,6 +1149,14 @@ type StreamMetrics struct {
 	Tags *[]string `json:"tags,omitempty"`
 }
 
+// SummaryPage One page of the Call Summaries list.
+type SummaryPage struct {
+	CallSummaries *[]CallSummary `json:"call_summaries,omitempty"`
+
+	// Meta Paging information of a list page.
+	Meta *PageMeta `json:"meta,omitempty"`
+}
+
 // Trust Trusted communications details.
 type Trust struct {
 	Branded         *BrandedCall     `json:"branded,omitempty"`
@@ -725,6 +1180,9 @@ type VoiceIntegrity struct {
 	UseCase *string `json:"use_case,omitempty"`
 }
 
+// VoiceIntegrityUseCase defines model for VoiceIntegrityUseCase.
+type VoiceIntegrityUseCase string
+
 // CallSid defines model for CallSid.
 type CallSid = string
 
@@ -737,6 +1195,141 @@ type TooManyRequests = Error
 // Unauthorized Twilio's error body.
 type Unauthorized = Error
 
+// ListSummariesParams defines parameters for ListSummaries.
+type ListSummariesParams struct {
+	// From A calling party: an E.164 number, a SIP URI or a Client name. PII.
+	From *string `form:"From,omitempty" json:"From,omitempty"`
+
+	// To A called party: an E.164 number, a SIP URI or a Client name. PII.
+	To *string `form:"To,omitempty" json:"To,omitempty"`
+
+	// FromCarrier An origination carrier, e.g. `AT&T Wireless`.
+	FromCarrier *string `form:"FromCarrier,omitempty" json:"FromCarrier,omitempty"`
+
+	// ToCarrier A destination carrier.
+	ToCarrier *string `form:"ToCarrier,omitempty" json:"ToCarrier,omitempty"`
+
+	// FromCountryCode The source country code (ISO 3166-1 alpha-2) of the From number.
+	FromCountryCode *string `form:"FromCountryCode,omitempty" json:"FromCountryCode,omitempty"`
+
+	// ToCountryCode The destination country code (ISO 3166-1 alpha-2) of the To number.
+	ToCountryCode *string `form:"ToCountryCode,omitempty" json:"ToCountryCode,omitempty"`
+
+	// VerifiedCaller Whether the caller was verified with SHAKEN/STIR.
+	VerifiedCaller *bool `form:"VerifiedCaller,omitempty" json:"VerifiedCaller,omitempty"`
+
+	// HasTag Whether the call has one or more Voice Insights tags.
+	HasTag *bool `form:"HasTag,omitempty" json:"HasTag,omitempty"`
+
+	// StartTime Calls that started after this time: relative (`30m`, `4h`, `3d`, `1w`: minutes,
+	// hours, days, weeks before now) or an ISO 8601 date-time. Twilio's default is `4h`.
+	StartTime *ListTime `form:"StartTime,omitempty" json:"StartTime,omitempty"`
+
+	// EndTime Calls that started before this time, in the form of `StartTime`. Twilio's default is `0m` (now).
+	EndTime *ListTime `form:"EndTime,omitempty" json:"EndTime,omitempty"`
+
+	// CallType Call types, comma-separated.
+	CallType *[]CallType `form:"CallType,omitempty" json:"CallType,omitempty"`
+
+	// CallState Call states, comma-separated.
+	CallState *[]CallState `form:"CallState,omitempty" json:"CallState,omitempty"`
+
+	// Direction Call directions, comma-separated.
+	Direction *[]CallDirection `form:"Direction,omitempty" json:"Direction,omitempty"`
+
+	// ProcessingState Which summaries: `completed`, `started`, `partial` or `all`. Note that this enum
+	// (Twilio's) says `completed` where summaries say `complete`; `started` is in
+	// Twilio's enum but not its prose.
+	ProcessingState *ListProcessingState `form:"ProcessingState,omitempty" json:"ProcessingState,omitempty"`
+
+	// SortBy The sort order of the list.
+	SortBy *SortBy `form:"SortBy,omitempty" json:"SortBy,omitempty"`
+
+	// Subaccount List the calls of this subaccount.
+	Subaccount *string `form:"Subaccount,omitempty" json:"Subaccount,omitempty"`
+
+	// AbnormalSession Calls whose last SIP response was not 200 OK.
+	AbnormalSession *bool `form:"AbnormalSession,omitempty" json:"AbnormalSession,omitempty"`
+
+	// AnsweredBy The Answering Machine Detection result.
+	AnsweredBy *AnsweredBy `form:"AnsweredBy,omitempty" json:"AnsweredBy,omitempty"`
+
+	// AnsweredByAnnotation The annotated answerer, `human` or `machine`.
+	AnsweredByAnnotation *ListSummariesParamsAnsweredByAnnotation `form:"AnsweredByAnnotation,omitempty" json:"AnsweredByAnnotation,omitempty"`
+
+	// ConnectivityIssueAnnotation Annotated connectivity issues, comma-separated.
+	ConnectivityIssueAnnotation *[]ConnectivityIssue `form:"ConnectivityIssueAnnotation,omitempty" json:"ConnectivityIssueAnnotation,omitempty"`
+
+	// QualityIssueAnnotation Annotated quality issues, comma-separated.
+	QualityIssueAnnotation *[]QualityIssue `form:"QualityIssueAnnotation,omitempty" json:"QualityIssueAnnotation,omitempty"`
+
+	// SpamAnnotation Calls annotated as spam (or not).
+	SpamAnnotation *bool `form:"SpamAnnotation,omitempty" json:"SpamAnnotation,omitempty"`
+
+	// CallScoreAnnotation Annotated call scores (1 Bad … 5 Excellent), comma-separated.
+	CallScoreAnnotation *[]int `form:"CallScoreAnnotation,omitempty" json:"CallScoreAnnotation,omitempty"`
+
+	// BrandedEnabled Whether the call was branded with Twilio Branded Calls.
+	BrandedEnabled *bool `form:"BrandedEnabled,omitempty" json:"BrandedEnabled,omitempty"`
+
+	// VoiceIntegrityEnabled Whether the number had Voice Integrity enabled.
+	VoiceIntegrityEnabled *bool `form:"VoiceIntegrityEnabled,omitempty" json:"VoiceIntegrityEnabled,omitempty"`
+
+	// BrandedBundleSid The Branded Calls bundle SID.
+	BrandedBundleSid *string `form:"BrandedBundleSid,omitempty" json:"BrandedBundleSid,omitempty"`
+
+	// BrandedLogo Whether the branded logo was displayed during an in-band branded call.
+	BrandedLogo *bool `form:"BrandedLogo,omitempty" json:"BrandedLogo,omitempty"`
+
+	// BrandedType In-band or out-of-band Branded Call.
+	BrandedType *ListSummariesParamsBrandedType `form:"BrandedType,omitempty" json:"BrandedType,omitempty"`
+
+	// BrandedUseCase The purpose given when in-band branded calling was set up.
+	BrandedUseCase *string `form:"BrandedUseCase,omitempty" json:"BrandedUseCase,omitempty"`
+
+	// BrandedCallReason The reason shown to the callee during an in-band branded call.
+	BrandedCallReason *string `form:"BrandedCallReason,omitempty" json:"BrandedCallReason,omitempty"`
+
+	// VoiceIntegrityBundleSid The Voice Integrity profile SID.
+	VoiceIntegrityBundleSid *string `form:"VoiceIntegrityBundleSid,omitempty" json:"VoiceIntegrityBundleSid,omitempty"`
+
+	// VoiceIntegrityUseCase The Voice Integrity use case.
+	VoiceIntegrityUseCase *VoiceIntegrityUseCase `form:"VoiceIntegrityUseCase,omitempty" json:"VoiceIntegrityUseCase,omitempty"`
+
+	// BusinessProfileIdentity The business identity.
+	BusinessProfileIdentity *ListSummariesParamsBusinessProfileIdentity `form:"BusinessProfileIdentity,omitempty" json:"BusinessProfileIdentity,omitempty"`
+
+	// BusinessProfileIndustry The business industry.
+	BusinessProfileIndustry *BusinessProfileIndustry `form:"BusinessProfileIndustry,omitempty" json:"BusinessProfileIndustry,omitempty"`
+
+	// BusinessProfileBundleSid The Business Profile bundle SID.
+	BusinessProfileBundleSid *string `form:"BusinessProfileBundleSid,omitempty" json:"BusinessProfileBundleSid,omitempty"`
+
+	// BusinessProfileType The Business Profile type.
+	BusinessProfileType *ListSummariesParamsBusinessProfileType `form:"BusinessProfileType,omitempty" json:"BusinessProfileType,omitempty"`
+
+	// PageSize Summaries per page, 1 to 1000. Twilio's default is 50 (its examples show 25).
+	PageSize *int64 `form:"PageSize,omitempty" json:"PageSize,omitempty"`
+
+	// Page The page index; client state only.
+	Page *int `form:"Page,omitempty" json:"Page,omitempty"`
+
+	// PageToken The page token issued by the API in `next_page_url`.
+	PageToken *string `form:"PageToken,omitempty" json:"PageToken,omitempty"`
+}
+
+// ListSummariesParamsAnsweredByAnnotation defines parameters for ListSummaries.
+type ListSummariesParamsAnsweredByAnnotation string
+
+// ListSummariesParamsBrandedType defines parameters for ListSummaries.
+type ListSummariesParamsBrandedType string
+
+// ListSummariesParamsBusinessProfileIdentity defines parameters for ListSummaries.
+type ListSummariesParamsBusinessProfileIdentity string
+
+// ListSummariesParamsBusinessProfileType defines parameters for ListSummaries.
+type ListSummariesParamsBusinessProfileType string
+
 // FetchSummaryParams defines parameters for FetchSummary.
 type FetchSummaryParams struct {
 	// ProcessingState The Processing State of this Call Summary: `complete` or `partial`. Twilio's
@@ -745,6 +1338,9 @@ type FetchSummaryParams struct {
 	// whether or not it is complete.
 	ProcessingState *ProcessingState `form:"ProcessingState,omitempty" json:"ProcessingState,omitempty"`
 }
+
+// UpdateAnnotationFormdataRequestBody defines body for UpdateAnnotation for application/x-www-form-urlencoded ContentType.
+type UpdateAnnotationFormdataRequestBody = AnnotationUpdate
 
 // RequestEditorFn is the function signature for the RequestEditor callback function
 type RequestEditorFn func(ctx context.Context, req *http.Request) error
@@ -820,6 +1416,44 @@ func WithRequestEditorFn(fn RequestEditorFn) ClientOption {
 // The interface specification for the client above.
 type ClientInterface interface {
 
+	// ListSummaries List call summaries
+	//
+	// Lists the summaries of many calls, newest first, one page at a time. Follow
+	// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
+	// on the last page. Voice Insights Advanced Features must be active. The filters
+	// Twilio documents as comma-separated lists (`CallType`, `CallState`,
+	// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
+	// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
+	// the same bytes on the wire (`CallType=sip,trunking`), but typed.
+	//
+	// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
+	ListSummaries(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// FetchAnnotation Fetch the annotation of a call
+	//
+	// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
+	FetchAnnotation(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAnnotationWithBody Update the annotation of a call
+	//
+	// Sets the labels of a call, during or after it, while its summary is reachable
+	// through the API. Only the fields sent change.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithBody(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// UpdateAnnotationWithFormdataBody Update the annotation of a call
+	//
+	// Sets the labels of a call, during or after it, while its summary is reachable
+	// through the API. Only the fields sent change.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type.
+	//
+	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithFormdataBody(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// FetchSummary Fetch the summary of a call
 	//
 	// Returns the Call Summary of one call. A partial summary is available within
@@ -828,6 +1462,84 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
 	FetchSummary(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+}
+
+// ListSummaries List call summaries
+//
+// Lists the summaries of many calls, newest first, one page at a time. Follow
+// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
+// on the last page. Voice Insights Advanced Features must be active. The filters
+// Twilio documents as comma-separated lists (`CallType`, `CallState`,
+// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
+// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
+// the same bytes on the wire (`CallType=sip,trunking`), but typed.
+//
+// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
+func (c *Client) ListSummaries(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListSummariesRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// FetchAnnotation Fetch the annotation of a call
+//
+// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
+func (c *Client) FetchAnnotation(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFetchAnnotationRequest(c.Server, callSid)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAnnotationWithBody Update the annotation of a call
+//
+// Sets the labels of a call, during or after it, while its summary is reachable
+// through the API. Only the fields sent change.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+func (c *Client) UpdateAnnotationWithBody(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequestWithBody(c.Server, callSid, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// UpdateAnnotationWithFormdataBody Update the annotation of a call
+//
+// Sets the labels of a call, during or after it, while its summary is reachable
+// through the API. Only the fields sent change.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type.
+//
+// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+func (c *Client) UpdateAnnotationWithFormdataBody(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequestWithFormdataBody(c.Server, callSid, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
 }
 
 // FetchSummary Fetch the summary of a call
@@ -847,6 +1559,597 @@ func (c *Client) FetchSummary(ctx context.Context, callSid CallSid, params *Fetc
 		return nil, err
 	}
 	return c.Client.Do(req)
+}
+
+// NewListSummariesRequest constructs an http.Request for the ListSummaries method
+func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/Voice/Summaries")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.From != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "From", *params.From, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.To != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "To", *params.To, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FromCarrier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "FromCarrier", *params.FromCarrier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ToCarrier != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ToCarrier", *params.ToCarrier, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FromCountryCode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "FromCountryCode", *params.FromCountryCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ToCountryCode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ToCountryCode", *params.ToCountryCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.VerifiedCaller != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VerifiedCaller", *params.VerifiedCaller, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.HasTag != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "HasTag", *params.HasTag, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.StartTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "StartTime", *params.StartTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.EndTime != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "EndTime", *params.EndTime, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CallType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallType", *params.CallType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CallState != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallState", *params.CallState, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Direction != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "Direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ProcessingState != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "ProcessingState", *params.ProcessingState, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SortBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "SortBy", *params.SortBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Subaccount != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "Subaccount", *params.Subaccount, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AbnormalSession != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "AbnormalSession", *params.AbnormalSession, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AnsweredBy != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "AnsweredBy", *params.AnsweredBy, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.AnsweredByAnnotation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "AnsweredByAnnotation", *params.AnsweredByAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.ConnectivityIssueAnnotation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ConnectivityIssueAnnotation", *params.ConnectivityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.QualityIssueAnnotation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "QualityIssueAnnotation", *params.QualityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.SpamAnnotation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "SpamAnnotation", *params.SpamAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.CallScoreAnnotation != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallScoreAnnotation", *params.CallScoreAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedEnabled != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedEnabled", *params.BrandedEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.VoiceIntegrityEnabled != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VoiceIntegrityEnabled", *params.VoiceIntegrityEnabled, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedBundleSid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedBundleSid", *params.BrandedBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedLogo != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedLogo", *params.BrandedLogo, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedType", *params.BrandedType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedUseCase != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedUseCase", *params.BrandedUseCase, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BrandedCallReason != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedCallReason", *params.BrandedCallReason, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.VoiceIntegrityBundleSid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VoiceIntegrityBundleSid", *params.VoiceIntegrityBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.VoiceIntegrityUseCase != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VoiceIntegrityUseCase", *params.VoiceIntegrityUseCase, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BusinessProfileIdentity != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileIdentity", *params.BusinessProfileIdentity, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BusinessProfileIndustry != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileIndustry", *params.BusinessProfileIndustry, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BusinessProfileBundleSid != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileBundleSid", *params.BusinessProfileBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.BusinessProfileType != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileType", *params.BusinessProfileType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageSize != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "PageSize", *params.PageSize, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: "int64"}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Page != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "Page", *params.Page, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.PageToken != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "PageToken", *params.PageToken, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewFetchAnnotationRequest constructs an http.Request for the FetchAnnotation method
+func NewFetchAnnotationRequest(server string, callSid CallSid) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/Voice/%s/Annotation", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewUpdateAnnotationRequestWithFormdataBody calls the generic UpdateAnnotation builder with application/x-www-form-urlencoded body
+func NewUpdateAnnotationRequestWithFormdataBody(server string, callSid CallSid, body UpdateAnnotationFormdataRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	bodyStr, err := runtime.MarshalForm(body, nil)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = strings.NewReader(bodyStr.Encode())
+	return NewUpdateAnnotationRequestWithBody(server, callSid, "application/x-www-form-urlencoded", bodyReader)
+}
+
+// NewUpdateAnnotationRequestWithBody constructs an http.Request for the UpdateAnnotation method, with any body, and a specified content type
+func NewUpdateAnnotationRequestWithBody(server string, callSid CallSid, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/Voice/%s/Annotation", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
 }
 
 // NewFetchSummaryRequest constructs an http.Request for the FetchSummary method
@@ -954,6 +2257,48 @@ func WithBaseURL(baseURL string) ClientOption {
 // ClientWithResponsesInterface is the interface specification for the client with responses above.
 type ClientWithResponsesInterface interface {
 
+	// ListSummariesWithResponse List call summaries
+	//
+	// Lists the summaries of many calls, newest first, one page at a time. Follow
+	// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
+	// on the last page. Voice Insights Advanced Features must be active. The filters
+	// Twilio documents as comma-separated lists (`CallType`, `CallState`,
+	// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
+	// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
+	// the same bytes on the wire (`CallType=sip,trunking`), but typed.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
+	ListSummariesWithResponse(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*ListSummariesResponse, error)
+
+	// FetchAnnotationWithResponse Fetch the annotation of a call
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
+	FetchAnnotationWithResponse(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*FetchAnnotationResponse, error)
+
+	// UpdateAnnotationWithBodyWithResponse Update the annotation of a call
+	//
+	// Sets the labels of a call, during or after it, while its summary is reachable
+	// through the API. Only the fields sent change.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithBodyWithResponse(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
+
+	// UpdateAnnotationWithFormdataBodyWithResponse Update the annotation of a call
+	//
+	// Sets the labels of a call, during or after it, while its summary is reachable
+	// through the API. Only the fields sent change.
+	//
+	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+	UpdateAnnotationWithFormdataBodyWithResponse(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
+
 	// FetchSummaryWithResponse Fetch the summary of a call
 	//
 	// Returns the Call Summary of one call. A partial summary is available within
@@ -964,6 +2309,297 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
 	FetchSummaryWithResponse(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*FetchSummaryResponse, error)
+}
+
+// ListSummariesResponse429Headers the declared response headers of an HTTP 429 response for ListSummaries
+type ListSummariesResponse429Headers struct {
+	RetryAfter *string
+}
+
+type ListSummariesResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SummaryPage
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *ListSummariesResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ListSummariesResponse) GetJSON200() *SummaryPage {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r ListSummariesResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r ListSummariesResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r ListSummariesResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r ListSummariesResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r ListSummariesResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r ListSummariesResponse) GetJSON5XX() *Error {
+	return r.JSON5XX
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r ListSummariesResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ListSummariesResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ListSummariesResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ListSummariesResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ListSummariesResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// FetchAnnotationResponse429Headers the declared response headers of an HTTP 429 response for FetchAnnotation
+type FetchAnnotationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type FetchAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Annotation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *FetchAnnotationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r FetchAnnotationResponse) GetJSON200() *Annotation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r FetchAnnotationResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r FetchAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r FetchAnnotationResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r FetchAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r FetchAnnotationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r FetchAnnotationResponse) GetJSON5XX() *Error {
+	return r.JSON5XX
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r FetchAnnotationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r FetchAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r FetchAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r FetchAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r FetchAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// UpdateAnnotationResponse429Headers the declared response headers of an HTTP 429 response for UpdateAnnotation
+type UpdateAnnotationResponse429Headers struct {
+	RetryAfter *string
+}
+
+type UpdateAnnotationResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *Annotation
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON401 the response for an HTTP 401 `application/json` response
+	JSON401 *Unauthorized
+	// JSON403 the response for an HTTP 403 `application/json` response
+	JSON403 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *NotFound
+	// JSON429 the response for an HTTP 429 `application/json` response
+	JSON429 *TooManyRequests
+	// JSON5XX the response for an HTTP 5XX `application/json` response
+	JSON5XX *Error
+	// JSONDefault the response for an HTTP default `application/json` response
+	JSONDefault *Error
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *UpdateAnnotationResponse429Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON200() *Annotation {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON401 returns the response for an HTTP 401 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON401() *Unauthorized {
+	return r.JSON401
+}
+
+// GetJSON403 returns the response for an HTTP 403 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON403() *Error {
+	return r.JSON403
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON404() *NotFound {
+	return r.JSON404
+}
+
+// GetJSON429 returns the response for an HTTP 429 `application/json` response
+func (r UpdateAnnotationResponse) GetJSON429() *TooManyRequests {
+	return r.JSON429
+}
+
+// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
+func (r UpdateAnnotationResponse) GetJSON5XX() *Error {
+	return r.JSON5XX
+}
+
+// GetJSONDefault returns the response for an HTTP default `application/json` response
+func (r UpdateAnnotationResponse) GetJSONDefault() *Error {
+	return r.JSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r UpdateAnnotationResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r UpdateAnnotationResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r UpdateAnnotationResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r UpdateAnnotationResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
 }
 
 // FetchSummaryResponse429Headers the declared response headers of an HTTP 429 response for FetchSummary
@@ -1063,6 +2699,72 @@ func (r FetchSummaryResponse) ContentType() string {
 	return ""
 }
 
+// ListSummariesWithResponse List call summaries
+//
+// Lists the summaries of many calls, newest first, one page at a time. Follow
+// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
+// on the last page. Voice Insights Advanced Features must be active. The filters
+// Twilio documents as comma-separated lists (`CallType`, `CallState`,
+// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
+// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
+// the same bytes on the wire (`CallType=sip,trunking`), but typed.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
+func (c *ClientWithResponses) ListSummariesWithResponse(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*ListSummariesResponse, error) {
+	rsp, err := c.ListSummaries(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseListSummariesResponse(rsp)
+}
+
+// FetchAnnotationWithResponse Fetch the annotation of a call
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
+func (c *ClientWithResponses) FetchAnnotationWithResponse(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*FetchAnnotationResponse, error) {
+	rsp, err := c.FetchAnnotation(ctx, callSid, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseFetchAnnotationResponse(rsp)
+}
+
+// UpdateAnnotationWithBodyWithResponse Update the annotation of a call
+//
+// Sets the labels of a call, during or after it, while its summary is reachable
+// through the API. Only the fields sent change.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+func (c *ClientWithResponses) UpdateAnnotationWithBodyWithResponse(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
+	rsp, err := c.UpdateAnnotationWithBody(ctx, callSid, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAnnotationResponse(rsp)
+}
+
+// UpdateAnnotationWithFormdataBodyWithResponse Update the annotation of a call
+//
+// Sets the labels of a call, during or after it, while its summary is reachable
+// through the API. Only the fields sent change.
+//
+// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
+func (c *ClientWithResponses) UpdateAnnotationWithFormdataBodyWithResponse(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
+	rsp, err := c.UpdateAnnotationWithFormdataBody(ctx, callSid, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseUpdateAnnotationResponse(rsp)
+}
+
 // FetchSummaryWithResponse Fetch the summary of a call
 //
 // Returns the Call Summary of one call. A partial summary is available within
@@ -1078,6 +2780,270 @@ func (c *ClientWithResponses) FetchSummaryWithResponse(ctx context.Context, call
 		return nil, err
 	}
 	return ParseFetchSummaryResponse(rsp)
+}
+
+// ParseListSummariesResponse parses an HTTP response from a ListSummariesWithResponse call
+func ParseListSummariesResponse(rsp *http.Response) (*ListSummariesResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ListSummariesResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SummaryPage
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers ListSummariesResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseFetchAnnotationResponse parses an HTTP response from a FetchAnnotationWithResponse call
+func ParseFetchAnnotationResponse(rsp *http.Response) (*FetchAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &FetchAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Annotation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers FetchAnnotationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseUpdateAnnotationResponse parses an HTTP response from a UpdateAnnotationWithResponse call
+func ParseUpdateAnnotationResponse(rsp *http.Response) (*UpdateAnnotationResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &UpdateAnnotationResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest Annotation
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorized
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON5XX = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 429:
+		var headers UpdateAnnotationResponse429Headers
+		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RetryAfter = &value
+		}
+		response.Headers429 = &headers
+	}
+
+	return response, nil
 }
 
 // ParseFetchSummaryResponse parses an HTTP response from a FetchSummaryWithResponse call

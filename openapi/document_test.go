@@ -32,6 +32,16 @@ func TestDocumentValidates(t *testing.T) {
 	if op == nil || op.OperationID != "FetchSummary" {
 		t.Fatalf("GET /v1/Voice/{CallSid}/Summary must have operationId FetchSummary")
 	}
+	for _, want := range []struct{ path, method, id string }{
+		{"/v1/Voice/Summaries", "GET", "ListSummaries"},
+		{"/v1/Voice/{CallSid}/Annotation", "GET", "FetchAnnotation"},
+		{"/v1/Voice/{CallSid}/Annotation", "POST", "UpdateAnnotation"},
+	} {
+		item := doc.Paths.Find(want.path)
+		if item == nil || item.GetOperation(want.method) == nil || item.GetOperation(want.method).OperationID != want.id {
+			t.Errorf("%s %s must have operationId %s", want.method, want.path, want.id)
+		}
+	}
 	if got := doc.Servers[0].URL; got != "https://insights.twilio.com" {
 		t.Errorf("server = %q", got)
 	}

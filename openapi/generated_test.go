@@ -12,41 +12,60 @@ import (
 	"github.com/voiceinsights/callsummary/gen"
 )
 
-// TestExamplesRoundTrip decodes every summary example of the document into
-// gen.CallSummary, refusing unknown fields (so every field an example uses is
-// typed), re-encodes it and compares: no known field may be lost or changed.
-// Nulls are dropped from the expectation: gen omits nil pointers.
+// TestExamplesRoundTrip decodes every 200 example of every operation into
+// its generated type, refusing unknown fields (so every field an example uses
+// is typed), re-encodes it and compares: no known field may be lost or
+// changed. Nulls are dropped from the expectation: gen omits nil pointers.
 func TestExamplesRoundTrip(t *testing.T) {
 	doc := loadDocument(t)
-	examples := doc.Paths.Find("/v1/Voice/{CallSid}/Summary").Get.Responses.Value("200").Value.
-		Content.Get("application/json").Examples
-	if len(examples) < 7 {
-		t.Fatalf("want at least 7 summary examples (seed complete and partial, one per call type, a partial), got %d", len(examples))
+	ops := []struct {
+		path, method string
+		min          int
+		decode       func([]byte) (any, error)
+	}{
+		{"/v1/Voice/{CallSid}/Summary", "GET", 7, decodeStrict[gen.CallSummary]},
+		{"/v1/Voice/Summaries", "GET", 2, decodeStrict[gen.SummaryPage]},
+		{"/v1/Voice/{CallSid}/Annotation", "GET", 1, decodeStrict[gen.Annotation]},
+		{"/v1/Voice/{CallSid}/Annotation", "POST", 1, decodeStrict[gen.Annotation]},
 	}
-	for name, ex := range examples {
-		t.Run(name, func(t *testing.T) {
-			original, err := json.Marshal(ex.Value.Value)
-			if err != nil {
-				t.Fatal(err)
-			}
-			dec := json.NewDecoder(bytes.NewReader(original))
-			dec.DisallowUnknownFields()
-			var s gen.CallSummary
-			if err := dec.Decode(&s); err != nil {
-				t.Fatalf("decode into gen.CallSummary: %v", err)
-			}
-			again, err := json.Marshal(s)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var want, got any
-			mustUnmarshal(t, original, &want)
-			mustUnmarshal(t, again, &got)
-			if diff := cmp.Diff(dropNulls(want), got); diff != "" {
-				t.Errorf("round trip changed the example (-want +got):\n%s", diff)
-			}
-		})
+	for _, op := range ops {
+		examples := doc.Paths.Find(op.path).GetOperation(op.method).Responses.Value("200").Value.
+			Content.Get("application/json").Examples
+		if len(examples) < op.min {
+			t.Errorf("%s %s: want at least %d examples, got %d", op.method, op.path, op.min, len(examples))
+		}
+		for name, ex := range examples {
+			t.Run(op.method+" "+op.path+"/"+name, func(t *testing.T) {
+				original, err := json.Marshal(ex.Value.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				decoded, err := op.decode(original)
+				if err != nil {
+					t.Fatalf("decode: %v", err)
+				}
+				again, err := json.Marshal(decoded)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want, got any
+				mustUnmarshal(t, original, &want)
+				mustUnmarshal(t, again, &got)
+				if diff := cmp.Diff(dropNulls(want), got); diff != "" {
+					t.Errorf("round trip changed the example (-want +got):\n%s", diff)
+				}
+			})
+		}
 	}
+}
+
+// decodeStrict decodes into T, failing on any field T does not declare.
+func decodeStrict[T any](b []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	var v T
+	err := dec.Decode(&v)
+	return v, err
 }
 
 func mustUnmarshal(t *testing.T, b []byte, v any) {
