@@ -255,8 +255,8 @@ func TestFetchWait(t *testing.T) {
 func TestFetchTimeout(t *testing.T) {
 	f := newFakeTwilio(t, twilioError(404, 20404, "The requested resource was not found"))
 	start := time.Now()
-	r := runCLI(t, t.Context(), twilioEnv, "", "fetch", "--wait", "--poll-interval", "20ms", "--timeout", "150ms", "--base-url", f.URL, readmeSID)
-	if r.code != exitNo || !strings.Contains(r.stderr, "gave up after --timeout 150ms") {
+	r := runCLI(t, t.Context(), twilioEnv, "", "fetch", "--wait", "--poll-interval", "10ms", "--timeout", "300ms", "--base-url", f.URL, readmeSID)
+	if r.code != exitNo || !strings.Contains(r.stderr, "gave up after --timeout 300ms") {
 		t.Errorf("exit %d:\n%s", r.code, r.stderr)
 	}
 	if d := time.Since(start); d > 5*time.Second {

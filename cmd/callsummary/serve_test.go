@@ -113,8 +113,8 @@ func TestServe(t *testing.T) {
 // seed call is the sample with both.
 func TestServeLifecycle(t *testing.T) {
 	const sid = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-	url, banner, _ := startServe(t, "--lifecycle", "--partial-after", "600ms", "--complete-after", "1800ms")
-	if !strings.Contains(banner, "Lifecycle mode: every call ended now; partial summaries in 600ms, complete ones in 1.8s") {
+	url, banner, _ := startServe(t, "--lifecycle", "--partial-after", "1s", "--complete-after", "2500ms")
+	if !strings.Contains(banner, "Lifecycle mode: every call ended now; partial summaries in 1s, complete ones in 2.5s") {
 		t.Errorf("banner:\n%s", banner)
 	}
 	if r := runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, sid); r.code != exitNo || !strings.Contains(r.stderr, "20404") {
