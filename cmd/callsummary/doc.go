@@ -23,6 +23,16 @@
 // the summary alone, never on the clock, and is coloured only on a terminal
 // without NO_COLOR.
 //
+// fetch --json prints the bytes received, unknown fields and all; --wait
+// polls until the summary is complete, showing each poll on stderr;
+// --validate checks every response against the OpenAPI document.
+//
+// serve runs the same sandbox on an address, for curl, Prism or another SDK.
+// With --lifecycle every call counts as ended when the sandbox started, so
+// its summaries go from 20404 to partial to complete (--partial-after,
+// --complete-after); --fault-rate fails a share of requests with 429s, 5xx
+// and resets.
+//
 // Exit status: 0 ok; 1 Twilio, the sandbox or the validator said no (the
 // message names Twilio's error code and what to do); 2 a usage error, such
 // as a malformed call SID, in which case nothing was sent.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"time"
 
 	"github.com/voiceinsights/callsummary/wrapper"
@@ -77,7 +78,7 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 		return err
 	}
 	defer t.close()
-	opts := append(t.opts, wrapper.WithLogger(progressLogger(e.stderr)))
+	opts := append(slices.Clone(t.opts), wrapper.WithLogger(progressLogger(e.stderr)))
 	violations := &violationLog{w: e.stderr}
 	if o.validate {
 		mw, err := violations.middleware()
