@@ -57,7 +57,7 @@ func TestRunSubcommandHelp(t *testing.T) {
 		}
 	}
 	r := runCLI(t, t.Context(), nil, "", "fetch", "--help")
-	for _, flag := range []string{"--partial", "--wait", "--json", "--base-url URL", "--region region", "--edge location", "--timeout duration", "--show-pii"} {
+	for _, flag := range []string{"--partial", "--wait", "--json", "--base-url URL", "--region region", "--edge location", "--timeout duration", "--show-pii", "--validate"} {
 		if !strings.Contains(r.stdout, "\n  "+flag+"\n") {
 			t.Errorf("fetch --help lacks %s:\n%s", flag, r.stdout)
 		}
