@@ -1,0 +1,187 @@
+package reliability
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+// The sentinel credentials: the sandbox accepts them, and no error, log line
+// or printed value may ever contain the token or the Authorization value
+// built from it.
+const (
+	sentinelToken = "SENTINEL-S3CR3T-7d41c9aa"
+	accountSID    = conformance.SandboxAccountSID
+	// carrierSID is the sandbox's carrier call, the summary most faults mangle.
+	carrierSID = "CAd45ec3c4af38967de454f9e45bb1cef4"
+)
+
+// secretForms are the strings that must never leak.
+func secretForms() []string {
+	return []string{sentinelToken, base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + sentinelToken))}
+}
+
+// fastRetry keeps waits around a millisecond; MaxAttempts stays the default.
+func fastRetry() wrapper.RetryPolicy {
+	return wrapper.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+}
+
+// syncBuffer collects log output written from several goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func debugLogger(w *syncBuffer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// newSandbox starts the sandbox with the sentinel token, logging its requests
+// to logs, and closes it when the test ends.
+func newSandbox(t testing.TB, logs *syncBuffer) *conformance.Server {
+	t.Helper()
+	srv, err := conformance.NewServer(conformance.WithCredentials(accountSID, sentinelToken),
+		conformance.WithLogger(debugLogger(logs)))
+	if err != nil {
+		t.Fatalf("conformance.NewServer: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// clientRig is a Client with its own transport (no idle connection is
+// shared between tests), a count of the round trips leaving it, and its
+// debug log.
+type clientRig struct {
+	client     *wrapper.Client
+	opts       []wrapper.Option
+	logs       *syncBuffer
+	roundTrips atomic.Int64
+}
+
+// newClient points a Client at baseURL with the sentinel credentials. hc
+// may carry a Timeout; its transport is replaced by a fresh one.
+func newClient(t testing.TB, baseURL string, logs *syncBuffer, hc *http.Client, extra ...wrapper.Option) *clientRig {
+	t.Helper()
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	t.Cleanup(tr.CloseIdleConnections)
+	if hc == nil {
+		hc = &http.Client{}
+	}
+	hc.Transport = tr
+	r := &clientRig{logs: logs}
+	count := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(req *http.Request) (*http.Response, error) {
+			r.roundTrips.Add(1)
+			return next.RoundTrip(req)
+		})
+	}
+	r.opts = append([]wrapper.Option{
+		wrapper.WithBaseURL(baseURL),
+		wrapper.WithCredentials(accountSID, sentinelToken),
+		wrapper.WithHTTPClient(hc),
+		wrapper.WithLogger(debugLogger(logs)),
+		wrapper.WithRetry(fastRetry()),
+		wrapper.WithTransportMiddleware(count),
+	}, extra...)
+	c, err := wrapper.NewClient(r.opts...)
+	if err != nil {
+		t.Fatalf("wrapper.NewClient: %v", err)
+	}
+	r.client = c
+	return r
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// assertNoSecret fails if s holds the token in any form.
+func assertNoSecret(t testing.TB, what, s string) {
+	t.Helper()
+	for _, f := range secretForms() {
+		if n := strings.Count(s, f); n > 0 {
+			t.Errorf("%s holds the secret %d times: %q", what, n, s)
+		}
+	}
+}
+
+// printed renders v under every verb a caller might log it with.
+func printed(v any) map[string]string {
+	out := make(map[string]string)
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		out[verb] = fmt.Sprintf(verb, v)
+	}
+	return out
+}
+
+// sweepSecrets searches everything a fault case produced for the token: the
+// error, the client's and the sandbox's debug logs, the client and each of
+// its options, printed every way.
+func sweepSecrets(t testing.TB, err error, logs *syncBuffer, r *clientRig) {
+	t.Helper()
+	if err != nil {
+		for verb, s := range printed(err) {
+			assertNoSecret(t, "error "+verb, s)
+		}
+	}
+	assertNoSecret(t, "debug log", logs.String())
+	for verb, s := range printed(r.client) {
+		assertNoSecret(t, "client "+verb, s)
+	}
+	for i, o := range r.opts {
+		for verb, s := range printed(o) {
+			assertNoSecret(t, fmt.Sprintf("option %d %s", i, verb), s)
+		}
+	}
+}
+
+// retryLines counts the client's "retrying" debug lines.
+func retryLines(logs *syncBuffer) int {
+	return strings.Count(logs.String(), "callsummary: retrying")
+}
+
+// waitFor polls cond until it holds or d passes.
+func waitFor(d time.Duration, cond func() bool) bool {
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			return false
+		}
+		time.Sleep(time.Millisecond)
+	}
+	return true
+}
+
+// withTimeout is context.WithTimeout that cancels at the end of the test.
+func withTimeout(t testing.TB, d time.Duration) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+func readCloser(b []byte) io.ReadCloser { return io.NopCloser(bytes.NewReader(b)) }

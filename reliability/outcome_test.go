@@ -1,0 +1,73 @@
+package reliability
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
+
+	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+// outcome names what a FetchSummary ended in: "success", or the type a
+// caller would match the error with and its gist. An error none of the
+// typed cases matches is "untyped: …", which every test treats as a failure.
+// ctx is the call's: a deadline error while it is still live is the
+// client's own timeout.
+func outcome(ctx context.Context, err error) string {
+	var (
+		ve  *conformance.ValidationError
+		ae  *wrapper.APIError
+		de  *wrapper.DecodeError
+		ne  net.Error
+		sys syscall.Errno
+	)
+	switch {
+	case err == nil:
+		return "success"
+	case errors.As(err, &ve):
+		return "*conformance.ValidationError at " + strings.Join(ve.Pointers(), ", ")
+	case errors.As(err, &ae):
+		s := fmt.Sprintf("*wrapper.APIError %d", ae.StatusCode)
+		if ae.Code != 0 {
+			s += fmt.Sprintf(" (code %d)", ae.Code)
+		}
+		return s
+	case errors.As(err, &de):
+		return fmt.Sprintf("*wrapper.DecodeError at byte %d", de.Offset)
+	case errors.Is(err, wrapper.ErrResponseTooLarge):
+		return "wrapper.ErrResponseTooLarge"
+	case errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
+		return "net.Error, Timeout() (http.Client.Timeout)"
+	case errors.Is(err, context.DeadlineExceeded):
+		return "context.DeadlineExceeded"
+	case errors.Is(err, context.Canceled):
+		return "context.Canceled"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "io.ErrUnexpectedEOF"
+	case errors.As(err, &sys):
+		return "syscall." + errnoName(sys)
+	case errors.Is(err, io.EOF):
+		return "io.EOF"
+	}
+	return "untyped: " + err.Error()
+}
+
+func errnoName(e syscall.Errno) string {
+	switch e {
+	case syscall.ECONNREFUSED:
+		return "ECONNREFUSED"
+	case syscall.ECONNRESET:
+		return "ECONNRESET"
+	case syscall.EPIPE:
+		return "EPIPE"
+	}
+	return fmt.Sprintf("Errno(%d) %v", int(e), e)
+}
+
+// typed reports whether an outcome is one a caller can match.
+func typed(o string) bool { return !strings.HasPrefix(o, "untyped: ") }
