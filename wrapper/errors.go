@@ -116,12 +116,34 @@ func newAPIError(status int, body []byte, redact func(string) string) *APIError 
 			e.MoreInfo = redact(*te.MoreInfo)
 		}
 		if te.Details != nil {
-			e.Details = *te.Details
+			e.Details = redactJSON(*te.Details, redact).(map[string]any)
 		}
 		return e
 	}
 	e.Body = redact(excerpt(body, excerptBytes))
 	return e
+}
+
+// redactJSON applies redact to every string of a decoded JSON value, keys
+// included: %#v of an *APIError prints Details in full.
+func redactJSON(v any, redact func(string) string) any {
+	switch x := v.(type) {
+	case string:
+		return redact(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[redact(k)] = redactJSON(e, redact)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = redactJSON(e, redact)
+		}
+		return out
+	}
+	return v
 }
 
 // excerpt returns at most n bytes of b as valid UTF-8 on one line, with an

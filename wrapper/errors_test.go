@@ -3,6 +3,7 @@ package wrapper
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -110,5 +111,25 @@ func TestAPIErrorIsPointerOnly(t *testing.T) {
 	}
 	if got := (&APIError{StatusCode: 599}).Error(); got != "twilio: HTTP 599" {
 		t.Errorf("unknown status: %q", got)
+	}
+}
+
+func TestAPIErrorDetailsAreRedacted(t *testing.T) {
+	// A proxy that echoes the Authorization header into Twilio's details.
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		auth := r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = fmt.Fprintf(w, `{"code":20003,"message":"Authenticate","details":{"authorization":%q,"echo":[{"token":%q}],%q:1,"n":2}}`,
+			auth, testSecret, testSecret)
+	})
+	_, err := hs.fetch(context.Background(), testCallSID)
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Details == nil {
+		t.Fatalf("err = %v, want an *APIError with details", err)
+	}
+	assertErrNoSecret(t, err)
+	if ae.Details["n"] != float64(2) || ae.Details[redacted] != float64(1) {
+		t.Errorf("details lost their other values: %v", ae.Details)
 	}
 }
