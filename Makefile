@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 GOFILES  = $(shell git ls-files '*.go')
 
-.PHONY: all generate check-generated spec test vet fmt-check conformance peers bench bench-smoke ci
+.PHONY: all generate check-generated spec test vet fmt-check conformance peers bench bench-smoke fuzz fuzz-smoke ci
 
 all: ci
 
@@ -50,5 +50,21 @@ bench:
 bench-smoke:
 	$(MAKE) -C bench smoke
 
+## fuzz: each fuzz target for FUZZTIME; a crasher is written to its package's testdata/fuzz/
+FUZZTIME ?= 30s
+FUZZ_TARGETS = ./wrapper/:FuzzParseSummary ./wrapper/:FuzzFetchSummary ./wrapper/:FuzzCallSID \
+	./wrapper/:FuzzOptions ./wrapper/:FuzzParseRetryAfter \
+	./conformance/:FuzzValidateSummary ./conformance/:FuzzValidateResponse
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg, $(FUZZTIME))"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
+	done
+
+## fuzz-smoke: each fuzz target for 10 s, so that a regression shows in CI
+fuzz-smoke:
+	$(MAKE) fuzz FUZZTIME=10s
+
 ## ci: everything CI runs on a fresh clone
-ci: fmt-check vet check-generated spec test peers
+ci: fmt-check vet check-generated spec test fuzz-smoke peers
