@@ -94,7 +94,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	return c, nil
 }
 
-// editRequest runs once per FetchSummary; every retry re-sends a clone.
+// editRequest runs once per request; every retry re-sends a clone.
 func (c *Client) editRequest(_ context.Context, req *http.Request) error {
 	req.Header.Set("Authorization", c.creds.header())
 	req.Header.Set("User-Agent", userAgent)
@@ -191,12 +191,21 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	if err != nil {
 		return nil, fmt.Errorf("callsummary: fetching summary of %s: %w", callSID, err)
 	}
+	body, err := c.readBody(resp, "summary of "+callSID)
+	if err != nil {
+		return nil, err
+	}
+	return decodeSummary(resp.StatusCode, body)
+}
+
+// readBody reads and closes a response body, and turns a non-2xx response
+// into an *APIError. The doer has buffered and bounded the body already;
+// the limit here only keeps this function safe on its own.
+func (c *Client) readBody(resp *http.Response, what string) ([]byte, error) {
 	defer resp.Body.Close()
-	// The doer has buffered and bounded the body; the limit here only
-	// keeps this function safe on its own.
 	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("callsummary: reading summary of %s: %w", callSID, err)
+		return nil, fmt.Errorf("callsummary: reading %s: %w", what, err)
 	}
 	if len(body) > MaxResponseBytes {
 		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, MaxResponseBytes)
@@ -204,5 +213,5 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return nil, newAPIError(resp.StatusCode, body, c.creds.redact)
 	}
-	return decodeSummary(resp.StatusCode, body)
+	return body, nil
 }

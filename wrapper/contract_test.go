@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"log/slog"
 	"net/http"
 	"testing"
@@ -40,6 +41,28 @@ func TestContractNames(t *testing.T) {
 		_ error                                                                                            = (*wrapper.APIError)(nil)
 		_ gen.ProcessingState                                                                              = wrapper.ProcessingStateComplete
 	)
+	// Issue 8: listing and annotations.
+	var (
+		_ func(*wrapper.Client, context.Context, wrapper.ListFilter) iter.Seq2[*wrapper.Summary, error]         = (*wrapper.Client).ListSummaries
+		_ func(*wrapper.Client, context.Context, wrapper.ListFilter, string) (*wrapper.SummaryPage, error)      = (*wrapper.Client).ListSummariesPage
+		_ func(*wrapper.SummaryPage) string                                                                     = (*wrapper.SummaryPage).NextCursor
+		_ func(*wrapper.Client, context.Context, string) (*wrapper.Annotation, error)                           = (*wrapper.Client).FetchAnnotation
+		_ func(*wrapper.Client, context.Context, string, wrapper.AnnotationUpdate) (*wrapper.Annotation, error) = (*wrapper.Client).UpdateAnnotation
+		_ func(time.Duration) wrapper.ListTime                                                                  = wrapper.Since
+		_ func(time.Time) wrapper.ListTime                                                                      = wrapper.At
+		_ func(*wrapper.Annotation) []byte                                                                      = (*wrapper.Annotation).Raw
+		_ error                                                                                                 = wrapper.ErrInvalidFilter
+		_ error                                                                                                 = wrapper.ErrInvalidAnnotation
+		_ error                                                                                                 = wrapper.ErrInvalidCursor
+	)
+	_ = wrapper.ListFilter{CallTypes: []gen.CallType{gen.CallTypeSip}, Start: wrapper.Since(time.Hour), End: wrapper.At(time.Now()),
+		ProcessingState: gen.ListProcessingStateAll, SortBy: gen.SortByStartTime, HasTag: new(true), PageSize: wrapper.MaxPageSize}
+	_ = wrapper.SummaryPage{Summaries: []*wrapper.Summary{}, Meta: gen.PageMeta{}}
+	_ = wrapper.AnnotationUpdate{AnsweredBy: new(gen.AnnotationAnsweredByHuman), QualityIssues: []gen.QualityIssue{gen.QualityIssueEcho},
+		Spam: new(true), CallScore: new(5), Comment: new(""), Incident: new(""), ConnectivityIssue: new(gen.ConnectivityIssueCallerId)}
+	var a wrapper.Annotation
+	_ = a.Annotation.CallScore // the generated type is embedded
+
 	_ = wrapper.WithProcessingState(wrapper.ProcessingStatePartial)
 	_ = wrapper.RetryPolicy{MaxAttempts: 1, InitialBackoff: time.Second, MaxBackoff: time.Second}
 	_ = wrapper.Edge{Kind: wrapper.SIPEdge}

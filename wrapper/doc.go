@@ -1,5 +1,6 @@
 // Package wrapper is the Go client for Twilio Voice Insights' Call Summary
-// API, GET https://insights.twilio.com/v1/Voice/{CallSid}/Summary.
+// API: GET https://insights.twilio.com/v1/Voice/{CallSid}/Summary, the list
+// GET /v1/Voice/Summaries, and a call's /v1/Voice/{CallSid}/Annotation.
 //
 // It is a thin layer over package gen (generated from openapi/insights.yaml):
 // the HTTP request and every data type are gen's; wrapper adds credentials,
@@ -19,6 +20,24 @@
 //
 // Summary embeds gen.CallSummary, so every documented field is s.Field;
 // Raw returns the exact bytes received, unknown fields included.
+//
+// # Listing and annotating
+//
+//	f := wrapper.ListFilter{CallTypes: []gen.CallType{gen.CallTypeSip}, Start: wrapper.Since(24 * time.Hour), HasTag: new(true)}
+//	for s, err := range c.ListSummaries(ctx, f) { // pages fetched lazily; break stops
+//		if err != nil {
+//			return err // ErrInvalidFilter before any request, else as FetchSummary
+//		}
+//		fmt.Println(*s.CallSid)
+//	}
+//	a, err := c.UpdateAnnotation(ctx, "CA…", wrapper.AnnotationUpdate{CallScore: new(2), Spam: new(true)})
+//
+// ListSummaries follows meta.next_page_url only on the base URL's scheme,
+// host and list path (ErrInvalidCursor otherwise); ListSummariesPage and
+// SummaryPage.NextCursor serve callers that keep their place. ListTime
+// says how Start and End are rounded. UpdateAnnotation validates first
+// (ErrInvalidAnnotation) and is retried only on 429 or a refused
+// connection; FetchAnnotation reads the labels back.
 //
 // # Hosts, regions and edges
 //
@@ -58,7 +77,7 @@
 //
 // GETs are retried on 429, 500, 502, 503, 504 and transport errors with
 // exponential backoff and full jitter, honouring Retry-After (see
-// RetryPolicy). WaitForComplete polls until processing_state is complete.
+// RetryPolicy); the annotation POST only on 429 and a refused connection. WaitForComplete polls until processing_state is complete.
 //
 // # Security
 //

@@ -160,20 +160,26 @@ func excerpt(b []byte, n int) string {
 	return strings.ToValidUTF8(s[:cut], "?") + "…"
 }
 
-// DecodeError is a 2xx response whose body is not a Call Summary.
+// DecodeError is a 2xx response whose body is not what was asked for: a
+// Call Summary, a list page or an annotation.
 type DecodeError struct {
 	StatusCode int
 	// Offset is the byte offset in the body near which decoding failed,
 	// or -1 when the decoder does not say.
 	Offset int64
 	Err    error
+	what   string // "summary" when empty
 }
 
 func (e *DecodeError) Error() string {
-	if e.Offset >= 0 {
-		return fmt.Sprintf("callsummary: decoding summary (HTTP %d) at byte %d: %v", e.StatusCode, e.Offset, e.Err)
+	what := e.what
+	if what == "" {
+		what = "summary"
 	}
-	return fmt.Sprintf("callsummary: decoding summary (HTTP %d): %v", e.StatusCode, e.Err)
+	if e.Offset >= 0 {
+		return fmt.Sprintf("callsummary: decoding %s (HTTP %d) at byte %d: %v", what, e.StatusCode, e.Offset, e.Err)
+	}
+	return fmt.Sprintf("callsummary: decoding %s (HTTP %d): %v", what, e.StatusCode, e.Err)
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

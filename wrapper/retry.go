@@ -15,10 +15,13 @@ import (
 	"time"
 )
 
-// RetryPolicy says how FetchSummary retries a GET that failed transiently:
-// HTTP 429, 500, 502, 503, 504, or a transport error (connection reset or
-// refused, unexpected EOF, a per-attempt timeout). A cancelled or expired
-// context is never retried.
+// RetryPolicy says how the client retries a GET (FetchSummary, a list page,
+// FetchAnnotation) that failed transiently: HTTP 429, 500, 502, 503, 504,
+// or a transport error (connection reset or refused, unexpected EOF, a
+// per-attempt timeout). UpdateAnnotation's POST is retried only on 429 and
+// on a failure to connect, when nothing was sent: never on a 5xx or a
+// reset, after which the update may have been applied. A cancelled or
+// expired context is never retried.
 //
 // The wait before retry n (n = 1, 2, …) is drawn uniformly from
 // [0, min(MaxBackoff, InitialBackoff·2^(n-1))] ("full jitter"); with the

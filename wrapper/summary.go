@@ -21,7 +21,7 @@ type Summary struct {
 // ParseSummary decodes a Call Summary body, e.g. one stored earlier from
 // Raw. Errors are *DecodeError.
 func ParseSummary(data []byte) (*Summary, error) {
-	return decodeSummary(http.StatusOK, data)
+	return decodeSummary(http.StatusOK, bytes.Clone(data))
 }
 
 var (
@@ -29,21 +29,34 @@ var (
 	errNotObject = errors.New("body is not a JSON object")
 )
 
+// decodeSummary keeps body as the summary's Raw bytes: the caller hands it
+// over and must not modify it afterwards.
 func decodeSummary(status int, body []byte) (*Summary, error) {
-	// A top-level null or array would decode into a zero summary silently.
-	// The offset is that of the first byte that is not white space.
+	s := &Summary{raw: body}
+	if err := decodeObject(status, body, "", &s.CallSummary); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// decodeObject decodes a 2xx body that must be a JSON object into v; what
+// names it in a *DecodeError ("" is "summary"). A top-level null or array
+// would decode into a zero value silently: it is refused, at the offset of
+// the first byte that is not white space.
+func decodeObject(status int, body []byte, what string, v any) error {
 	t := bytes.TrimLeft(body, " \t\r\n")
 	switch at := int64(len(body) - len(t)); {
 	case len(t) == 0:
-		return nil, &DecodeError{StatusCode: status, Offset: at, Err: errEmptyBody}
+		return &DecodeError{StatusCode: status, Offset: at, Err: errEmptyBody, what: what}
 	case t[0] != '{':
-		return nil, &DecodeError{StatusCode: status, Offset: at, Err: errNotObject}
+		return &DecodeError{StatusCode: status, Offset: at, Err: errNotObject, what: what}
 	}
-	s := &Summary{raw: bytes.Clone(body)}
-	if err := json.Unmarshal(body, &s.CallSummary); err != nil {
-		return nil, newDecodeError(status, err)
+	if err := json.Unmarshal(body, v); err != nil {
+		de := newDecodeError(status, err)
+		de.what = what
+		return de
 	}
-	return s, nil
+	return nil
 }
 
 // Raw returns a copy of the exact bytes received.

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 )
@@ -35,12 +36,19 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	ctx := req.Context()
 	start := d.clock.now()
 	for attempt := 1; ; attempt++ {
-		resp, err := d.attempt(req.Clone(ctx)) // GET: no body to rewind
+		r, err := rewind(req, attempt)
+		if err != nil {
+			return nil, err
+		}
+		resp, err := d.attempt(r)
 		if ctx.Err() != nil {
 			if err == nil {
 				return resp, nil // complete response; let the caller see it
 			}
 			return nil, err
+		}
+		if !mayRetry(req, resp, err) {
+			return resp, err
 		}
 		wait, retry := d.nextWait(ctx, attempt, start, resp, err)
 		if !retry {
@@ -62,12 +70,50 @@ func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
 	}
 }
 
-// nextWait decides whether attempt's outcome is retried, and after how long.
+// rewind returns the request to send as attempt n: a clone, with a fresh
+// copy of the body from GetBody after the first attempt.
+func rewind(req *http.Request, attempt int) (*http.Request, error) {
+	r := req.Clone(req.Context())
+	if attempt > 1 && req.GetBody != nil {
+		body, err := req.GetBody()
+		if err != nil {
+			return nil, fmt.Errorf("callsummary: rewinding the request body to retry: %w", err)
+		}
+		r.Body = body
+	}
+	return r, nil
+}
+
+// mayRetry is the rule of which outcomes may be retried, by method.
+//
+// A GET is idempotent: it is retried on 429, 500, 502, 503, 504 and on the
+// transport errors of retryableError. Any other method (the annotation
+// POST) is retried only when Twilio certainly did not act on it: on 429
+// (Twilio: "the request was not processed") and when connecting failed (a
+// dial error, such as connection refused: nothing was sent). Never on a
+// 5xx, a reset, or a timeout after the request was written, since the
+// update may have been applied; and never if the body cannot be rewound.
+func mayRetry(req *http.Request, resp *http.Response, err error) bool {
+	if req.Method == http.MethodGet || req.Method == http.MethodHead {
+		if err != nil {
+			return retryableError(err)
+		}
+		return retryableStatus(resp.StatusCode)
+	}
+	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
+		return false
+	}
+	if err != nil {
+		var oe *net.OpError
+		return errors.As(err, &oe) && oe.Op == "dial" && retryableError(err)
+	}
+	return resp.StatusCode == http.StatusTooManyRequests
+}
+
+// nextWait decides whether a retryable outcome of attempt is retried
+// (attempts, Retry-After, deadline and budget permitting), and after how long.
 func (d *retryDoer) nextWait(ctx context.Context, attempt int, start time.Time, resp *http.Response, err error) (time.Duration, bool) {
-	switch {
-	case err != nil && !retryableError(err), err == nil && !retryableStatus(resp.StatusCode):
-		return 0, false
-	case attempt >= d.policy.MaxAttempts:
+	if attempt >= d.policy.MaxAttempts {
 		return 0, false
 	}
 	wait := d.clock.jitter(d.policy.ceiling(attempt))
@@ -99,7 +145,7 @@ func (d *retryDoer) nextWait(ctx context.Context, attempt int, start time.Time, 
 func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	resp, err := d.hc.Do(req)
 	if err != nil {
-		return nil, d.explainTimeout(req.Context(), err)
+		return nil, d.explainTimeout(req.Context(), withoutQuery(err))
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, d.maxBytes+1))
@@ -113,6 +159,19 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	resp.ContentLength = int64(len(body))
 	return resp, nil
+}
+
+// withoutQuery drops the query from the URL net/http puts in a transport
+// error: a list's query can hold the From and To filters, which are PII,
+// and the error is logged and returned.
+func withoutQuery(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		if u, _, ok := strings.Cut(ue.URL, "?"); ok {
+			ue.URL = u + "?…"
+		}
+	}
+	return err
 }
 
 // explainTimeout says which timeout ended an attempt. Behind transport

@@ -1,0 +1,229 @@
+package wrapper
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// ErrInvalidCursor: a cursor given to ListSummariesPage, or a next_page_url
+// sent by the server, is not a page of this client's list: another scheme,
+// host, port or path than the base URL's list resource, or not a URL. It is
+// never requested, so credentials never go to another host.
+var ErrInvalidCursor = errors.New("callsummary: cursor is not a page of this client's list")
+
+// SummaryPage is one page of the Call Summaries list.
+type SummaryPage struct {
+	// Summaries are the page's summaries, each with its exact bytes in Raw.
+	Summaries []*Summary
+	// Meta is Twilio's paging information (page, page_size, the URLs).
+	Meta gen.PageMeta
+}
+
+// NextCursor is the cursor of the next page (Twilio's meta.next_page_url),
+// or "" on the last page. It holds the filter, so it is all
+// ListSummariesPage needs to continue; it can be stored and used later, by
+// a Client with the same base URL. It may hold the From and To filters:
+// treat it as PII.
+func (p *SummaryPage) NextCursor() string {
+	if p == nil || p.Meta.NextPageUrl == nil {
+		return ""
+	}
+	return *p.Meta.NextPageUrl
+}
+
+// ListSummaries lists the summaries filter selects, newest first (or in
+// filter.SortBy order), fetching page after page lazily by following
+// meta.next_page_url: only one page is held at a time, so memory does not
+// grow with the length of the list. The sequence stops, with no further
+// request, when the consumer stops; after an error (yielded once, with a
+// nil summary) it ends.
+//
+//	for s, err := range c.ListSummaries(ctx, wrapper.ListFilter{CallTypes: []gen.CallType{gen.CallTypeSip}}) {
+//		if err != nil {
+//			return err
+//		}
+//		fmt.Println(*s.CallSid)
+//	}
+//
+// Each page is a GET, retried like FetchSummary. ctx bounds the whole
+// listing. Errors are those of ListSummariesPage.
+func (c *Client) ListSummaries(ctx context.Context, filter ListFilter) iter.Seq2[*Summary, error] {
+	return func(yield func(*Summary, error) bool) {
+		cursor := ""
+		for n := 1; ; n++ {
+			page, err := c.listPage(ctx, filter, cursor, n)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for i, s := range page.Summaries {
+				page.Summaries[i] = nil // the consumer's alone: collectable once dropped
+				if !yield(s, nil) {
+					return
+				}
+			}
+			next := page.NextCursor()
+			switch {
+			case next == "":
+				return
+			case next == cursor || next == pageURL(page):
+				yield(nil, fmt.Errorf("callsummary: listing summaries, page %d: next_page_url repeats the page; stopping", n))
+				return
+			}
+			cursor = next
+		}
+	}
+}
+
+// ListSummariesPage fetches one page: the first page of filter when
+// cursor is "", else the page cursor names (a NextCursor from an earlier
+// page, which carries its own filter: filter is then not used). Callers
+// that keep their place between requests use it; others range over
+// ListSummaries.
+//
+// Errors: ErrInvalidFilter, ErrInvalidCursor, before any request; then as
+// for FetchSummary (*APIError, *DecodeError, ErrResponseTooLarge, a
+// transport or context error). A page body must be a JSON object with a
+// call_summaries array; one without meta is the last page.
+func (c *Client) ListSummariesPage(ctx context.Context, filter ListFilter, cursor string) (*SummaryPage, error) {
+	return c.listPage(ctx, filter, cursor, 0)
+}
+
+// listPage fetches page n (0: unknown, for messages) of filter or cursor.
+func (c *Client) listPage(ctx context.Context, filter ListFilter, cursor string, n int) (*SummaryPage, error) {
+	if c == nil || c.api == nil {
+		return nil, errors.New("callsummary: listing summaries on a nil or zero Client; use NewClient")
+	}
+	if ctx == nil {
+		return nil, errNilContext
+	}
+	req, err := c.listRequest(filter, cursor)
+	if err != nil {
+		return nil, err
+	}
+	what := "summaries page"
+	if n > 0 {
+		what = fmt.Sprintf("summaries page %d", n)
+	}
+	req = req.WithContext(ctx)
+	if err := c.editRequest(ctx, req); err != nil {
+		return nil, err
+	}
+	resp, err := c.doer.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: listing %s: %w", what, err)
+	}
+	body, err := c.readBody(resp, what)
+	if err != nil {
+		return nil, err
+	}
+	page, err := decodePage(resp.StatusCode, body)
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: listing %s: %w", what, err)
+	}
+	return page, nil
+}
+
+// listRequest is the GET of filter's first page, or of cursor.
+func (c *Client) listRequest(filter ListFilter, cursor string) (*http.Request, error) {
+	if cursor == "" {
+		params, err := filter.params(c.clock.now())
+		if err != nil {
+			return nil, err
+		}
+		return gen.NewListSummariesRequest(c.api.Server, params)
+	}
+	u, err := c.checkCursor(cursor)
+	if err != nil {
+		return nil, err
+	}
+	return http.NewRequest(http.MethodGet, u.String(), nil)
+}
+
+// checkCursor accepts only a URL of the list resource on the base URL's
+// scheme, host and port (a relative one is resolved against it). Messages
+// show no query: it can hold From and To, which are PII.
+func (c *Client) checkCursor(cursor string) (*url.URL, error) {
+	list, err := gen.NewListSummariesRequest(c.api.Server, nil)
+	if err != nil {
+		return nil, fmt.Errorf("callsummary: %w", err)
+	}
+	want := list.URL
+	u, err := url.Parse(cursor)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a URL", ErrInvalidCursor)
+	}
+	u = want.ResolveReference(u)
+	where := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	switch {
+	case u.User != nil:
+		return nil, fmt.Errorf("%w: it carries user info", ErrInvalidCursor)
+	case !strings.EqualFold(u.Scheme, want.Scheme) || !strings.EqualFold(u.Hostname(), want.Hostname()) || port(u) != port(want):
+		return nil, fmt.Errorf("%w: %s is not on %s://%s", ErrInvalidCursor, where, want.Scheme, want.Host)
+	case u.EscapedPath() != want.EscapedPath():
+		return nil, fmt.Errorf("%w: %s is not the list resource %s", ErrInvalidCursor, where, want.EscapedPath())
+	}
+	u.Fragment, u.RawFragment = "", ""
+	return u, nil
+}
+
+// port is u's port, the scheme's default when none is written.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+func pageURL(p *SummaryPage) string {
+	if p.Meta.Url == nil {
+		return ""
+	}
+	return *p.Meta.Url
+}
+
+// rawPage is a page with its summaries left undecoded, so that each keeps
+// its exact bytes.
+type rawPage struct {
+	CallSummaries *[]json.RawMessage `json:"call_summaries"`
+	Meta          *gen.PageMeta      `json:"meta"`
+}
+
+var errNoSummaries = errors.New("no call_summaries array")
+
+func decodePage(status int, body []byte) (*SummaryPage, error) {
+	const what = "summaries page"
+	var rp rawPage
+	if err := decodeObject(status, body, what, &rp); err != nil {
+		return nil, err
+	}
+	if rp.CallSummaries == nil {
+		return nil, &DecodeError{StatusCode: status, Offset: -1, Err: errNoSummaries, what: what}
+	}
+	p := &SummaryPage{Summaries: make([]*Summary, len(*rp.CallSummaries))}
+	if rp.Meta != nil {
+		p.Meta = *rp.Meta
+	}
+	for i, raw := range *rp.CallSummaries {
+		s, err := decodeSummary(status, raw) // json.RawMessage is a copy: s owns it
+		if err != nil {
+			return nil, fmt.Errorf("call_summaries[%d]: %w", i, err)
+		}
+		p.Summaries[i] = s
+	}
+	return p, nil
+}
