@@ -44,7 +44,8 @@ func TestContractNames(t *testing.T) {
 	// Issue 8: listing and annotations.
 	var (
 		_ func(*wrapper.Client, context.Context, wrapper.ListFilter) iter.Seq2[*wrapper.Summary, error]         = (*wrapper.Client).ListSummaries
-		_ func(*wrapper.Client, context.Context, wrapper.ListFilter, string) (*wrapper.SummaryPage, error)      = (*wrapper.Client).ListSummariesPage
+		_ func(*wrapper.Client, context.Context, wrapper.ListFilter, string) (*wrapper.SummaryPage, error)      = (*wrapper.Client).FetchSummaryPage
+		_ func(*wrapper.Client, context.Context, wrapper.ListFilter) iter.Seq2[*wrapper.SummaryPage, error]     = (*wrapper.Client).ListSummaryPages
 		_ func(*wrapper.SummaryPage) string                                                                     = (*wrapper.SummaryPage).NextCursor
 		_ func(*wrapper.Client, context.Context, string) (*wrapper.Annotation, error)                           = (*wrapper.Client).FetchAnnotation
 		_ func(*wrapper.Client, context.Context, string, wrapper.AnnotationUpdate) (*wrapper.Annotation, error) = (*wrapper.Client).UpdateAnnotation

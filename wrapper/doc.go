@@ -33,8 +33,9 @@
 //	a, err := c.UpdateAnnotation(ctx, "CA…", wrapper.AnnotationUpdate{CallScore: new(2), Spam: new(true)})
 //
 // ListSummaries follows meta.next_page_url only on the base URL's scheme,
-// host and list path (ErrInvalidCursor otherwise); ListSummariesPage and
-// SummaryPage.NextCursor serve callers that keep their place. ListTime
+// host and list path (ErrInvalidCursor otherwise). ListSummaryPages yields
+// whole pages; FetchSummaryPage and SummaryPage.NextCursor serve callers
+// that keep their place. ListTime
 // says how Start and End are rounded. UpdateAnnotation validates first
 // (ErrInvalidAnnotation) and is retried only on 429 or a refused
 // connection; FetchAnnotation reads the labels back.

@@ -13,7 +13,7 @@ import (
 	"github.com/voiceinsights/callsummary/gen"
 )
 
-// ErrInvalidCursor: a cursor given to ListSummariesPage, or a next_page_url
+// ErrInvalidCursor: a cursor given to FetchSummaryPage, or a next_page_url
 // sent by the server, is not a page of this client's list: another scheme,
 // host, port or path than the base URL's list resource, or not a URL. It is
 // never requested, so credentials never go to another host.
@@ -29,7 +29,7 @@ type SummaryPage struct {
 
 // NextCursor is the cursor of the next page (Twilio's meta.next_page_url),
 // or "" on the last page. It holds the filter, so it is all
-// ListSummariesPage needs to continue; it can be stored and used later, by
+// FetchSummaryPage needs to continue; it can be stored and used later, by
 // a Client with the same base URL. It may hold the From and To filters:
 // treat it as PII.
 func (p *SummaryPage) NextCursor() string {
@@ -54,12 +54,10 @@ func (p *SummaryPage) NextCursor() string {
 //	}
 //
 // Each page is a GET, retried like FetchSummary. ctx bounds the whole
-// listing. Errors are those of ListSummariesPage.
+// listing. Errors are those of FetchSummaryPage.
 func (c *Client) ListSummaries(ctx context.Context, filter ListFilter) iter.Seq2[*Summary, error] {
 	return func(yield func(*Summary, error) bool) {
-		cursor := ""
-		for n := 1; ; n++ {
-			page, err := c.listPage(ctx, filter, cursor, n)
+		for page, err := range c.ListSummaryPages(ctx, filter) {
 			if err != nil {
 				yield(nil, err)
 				return
@@ -70,11 +68,28 @@ func (c *Client) ListSummaries(ctx context.Context, filter ListFilter) iter.Seq2
 					return
 				}
 			}
-			next := page.NextCursor()
-			switch {
-			case next == "":
+		}
+	}
+}
+
+// ListSummaryPages is ListSummaries a page at a time, for consumers that
+// work in batches (a database insert, a flush of output per page). The
+// same laziness, stopping and errors apply; a page is the consumer's once
+// yielded.
+func (c *Client) ListSummaryPages(ctx context.Context, filter ListFilter) iter.Seq2[*SummaryPage, error] {
+	return func(yield func(*SummaryPage, error) bool) {
+		cursor := ""
+		for n := 1; ; n++ {
+			page, err := c.listPage(ctx, filter, cursor, n)
+			if err != nil {
+				yield(nil, err)
 				return
-			case next == cursor || next == pageURL(page):
+			}
+			next := page.NextCursor()
+			if !yield(page, nil) || next == "" {
+				return
+			}
+			if next == cursor || next == pageURL(page) {
 				yield(nil, fmt.Errorf("callsummary: listing summaries, page %d: next_page_url repeats the page; stopping", n))
 				return
 			}
@@ -83,17 +98,17 @@ func (c *Client) ListSummaries(ctx context.Context, filter ListFilter) iter.Seq2
 	}
 }
 
-// ListSummariesPage fetches one page: the first page of filter when
-// cursor is "", else the page cursor names (a NextCursor from an earlier
-// page, which carries its own filter: filter is then not used). Callers
-// that keep their place between requests use it; others range over
-// ListSummaries.
+// FetchSummaryPage fetches one page of the list: the first page of filter
+// when cursor is "", else the page cursor names (a NextCursor from an
+// earlier page, which carries its own filter: filter is then not used).
+// Callers that keep their place between requests use it; others range
+// over ListSummaries or ListSummaryPages.
 //
 // Errors: ErrInvalidFilter, ErrInvalidCursor, before any request; then as
 // for FetchSummary (*APIError, *DecodeError, ErrResponseTooLarge, a
 // transport or context error). A page body must be a JSON object with a
 // call_summaries array; one without meta is the last page.
-func (c *Client) ListSummariesPage(ctx context.Context, filter ListFilter, cursor string) (*SummaryPage, error) {
+func (c *Client) FetchSummaryPage(ctx context.Context, filter ListFilter, cursor string) (*SummaryPage, error) {
 	return c.listPage(ctx, filter, cursor, 0)
 }
 

@@ -289,14 +289,14 @@ func TestListSummariesStopsOnARepeatedPage(t *testing.T) {
 	hs.wantHits(1)
 }
 
-func TestListSummariesPageCursor(t *testing.T) {
+func TestFetchSummaryPageCursor(t *testing.T) {
 	l := newListing(t, 10, 4)
 	hs := newHarness(t, l.handler)
 	ctx := context.Background()
 	var sids []string
 	cursor, pages := "", 0
 	for {
-		p, err := hs.c.ListSummariesPage(ctx, ListFilter{PageSize: 4}, cursor)
+		p, err := hs.c.FetchSummaryPage(ctx, ListFilter{PageSize: 4}, cursor)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -324,10 +324,10 @@ func TestListSummariesPageCursor(t *testing.T) {
 	if (*SummaryPage)(nil).NextCursor() != "" {
 		t.Error("nil page has a cursor")
 	}
-	if _, err := hs.c.ListSummariesPage(ctx, ListFilter{}, "https://evil.example"+listPath); !errors.Is(err, ErrInvalidCursor) {
+	if _, err := hs.c.FetchSummaryPage(ctx, ListFilter{}, "https://evil.example"+listPath); !errors.Is(err, ErrInvalidCursor) {
 		t.Errorf("foreign cursor: %v", err)
 	}
-	if _, err := hs.c.ListSummariesPage(ctx, ListFilter{}, "%zz"); !errors.Is(err, ErrInvalidCursor) {
+	if _, err := hs.c.FetchSummaryPage(ctx, ListFilter{}, "%zz"); !errors.Is(err, ErrInvalidCursor) {
 		t.Errorf("unparsable cursor: %v", err)
 	}
 	hs.wantHits(3)
@@ -374,4 +374,24 @@ func TestListErrorsKeepThePartiesOut(t *testing.T) {
 		t.Errorf("error should still name the resource: %v", err)
 	}
 	hs.wantHits(2)
+}
+
+func TestListSummaryPages(t *testing.T) {
+	l := newListing(t, 10, 4)
+	hs := newHarness(t, l.handler)
+	var sizes []int
+	for p, err := range hs.c.ListSummaryPages(context.Background(), ListFilter{PageSize: 4}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		sizes = append(sizes, len(p.Summaries))
+	}
+	if fmt.Sprint(sizes) != "[4 4 2]" {
+		t.Errorf("page sizes %v", sizes)
+	}
+	hs.wantHits(3)
+	for range hs.c.ListSummaryPages(context.Background(), ListFilter{PageSize: 4}) {
+		break
+	}
+	hs.wantHits(4) // one more page, then nothing
 }

@@ -132,8 +132,8 @@ func TestListFilterInvalid(t *testing.T) {
 			if !errors.Is(err, ErrInvalidFilter) || !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Fatalf("err = %v; want ErrInvalidFilter saying %q", err, tt.wantMsg)
 			}
-			if _, err := hs.c.ListSummariesPage(context.Background(), tt.f, ""); !errors.Is(err, ErrInvalidFilter) {
-				t.Errorf("ListSummariesPage: %v", err)
+			if _, err := hs.c.FetchSummaryPage(context.Background(), tt.f, ""); !errors.Is(err, ErrInvalidFilter) {
+				t.Errorf("FetchSummaryPage: %v", err)
 			}
 			hs.wantHits(0)
 		})
