@@ -44,7 +44,9 @@ const (
 	// summary: not JSON.
 	FaultInvalidJSON
 	// FaultSchemaViolation answers 200 with JSON that breaks the document:
-	// call_type "pstn" and duration as a string.
+	// call_type "pstn" and duration as a string in a summary (the first item
+	// of a list page), answered_by "robot" and call_score as a string in an
+	// annotation.
 	FaultSchemaViolation
 	// FaultOversize answers 200 with a valid JSON summary of Fault.Size bytes
 	// (11 MiB by default), chunked, so only counting the bytes catches it.
@@ -138,7 +140,8 @@ type faultBook struct {
 }
 
 // Inject appends faults to the script of a SID (or of every request, with
-// AnySID). Each request that addresses the Summary route consumes one
+// AnySID). Each request that addresses a route of the document (a Summary or
+// an Annotation by its SID; the list, which has none, by AnySID) consumes one
 // fault, before authentication: first from its SID's script, then from the
 // global one, then (see InjectRandom) at random; with none it is served
 // normally.
@@ -197,8 +200,9 @@ func (h *Handler) Requests() int64 {
 	return b.total
 }
 
-// RequestsFor returns the number of requests that addressed the Summary of
-// sid (as written in the path, valid or not), faults included.
+// RequestsFor returns the number of requests that addressed the Summary or
+// the Annotation of sid (as written in the path, valid or not), faults
+// included; RequestsFor(AnySID) counts the list's requests.
 func (h *Handler) RequestsFor(sid string) int64 {
 	b := &h.faults
 	b.mu.Lock()

@@ -8,10 +8,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -37,7 +40,7 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, sid string,
 	case FaultReset:
 		h.hijack(w, f, func(conn net.Conn, _ *bufio.Writer) { reset(conn) })
 	case FaultResetMidBody, FaultTruncated:
-		body := h.faultBody(sid)
+		body := h.faultBody(r, sid)
 		h.hijack(w, f, func(conn net.Conn, bw *bufio.Writer) {
 			writeRawHead(bw, len(body))
 			_, _ = bw.Write(body[:len(body)/2])
@@ -53,7 +56,7 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, sid string,
 	case FaultStall:
 		return !sleep(ctx, f.Delay)
 	case FaultSlowBody:
-		body := h.faultBody(sid)
+		body := h.faultBody(r, sid)
 		hd := w.Header()
 		hd.Set("Content-Type", "application/json")
 		hd.Set("Content-Length", strconv.Itoa(len(body)))
@@ -72,12 +75,12 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, sid string,
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte(page))
 	case FaultInvalidJSON:
-		body := h.faultBody(sid)
+		body := h.faultBody(r, sid)
 		writeJSON(w, http.StatusOK, body[:len(body)/2])
 	case FaultSchemaViolation:
-		writeJSON(w, http.StatusOK, violateSchema(h.faultBody(sid)))
+		writeJSON(w, http.StatusOK, h.brokenBody(r, sid))
 	case FaultOversize:
-		writeOversize(w, h.faultBody(sid), cmp.Or(f.Size, defaultOversize))
+		writeOversize(w, h.faultBody(r, sid), cmp.Or(f.Size, defaultOversize))
 	case FaultRedirect:
 		w.Header().Set("Location", cmp.Or(f.Location, redirectTarget(r)))
 		w.WriteHeader(cmp.Or(f.Status, http.StatusTemporaryRedirect))
@@ -87,9 +90,61 @@ func (h *Handler) serveFault(w http.ResponseWriter, r *http.Request, sid string,
 	return true
 }
 
-// faultBody is the summary a fault mangles: the SID's own, else the carrier
-// call's, so that every SID (even an unknown one) can be faulted.
-func (h *Handler) faultBody(sid string) []byte {
+// faultBody is the body a fault mangles, of the kind the route returns: for
+// a summary, the SID's own, else the carrier call's, so that every SID (even
+// an unknown one) can be faulted; for an annotation, the SID's or the
+// document example's; for the list, a page holding the carrier call.
+func (h *Handler) faultBody(r *http.Request, sid string) []byte {
+	switch routeOf(r) {
+	case routeList:
+		return faultPage(h.summaryFaultBody(""))
+	case routeAnnotation:
+		if body, ok := h.Annotation(sid); ok {
+			return body
+		}
+		return []byte(`{"account_sid":"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","call_sid":"CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa","spam":false}`)
+	}
+	return h.summaryFaultBody(sid)
+}
+
+// brokenBody is faultBody made to break the document twice: for a summary
+// (on its own or as the list's first item), call_type "pstn" and duration as
+// a string; for an annotation, answered_by "robot" and call_score as a
+// string.
+func (h *Handler) brokenBody(r *http.Request, sid string) []byte {
+	switch routeOf(r) {
+	case routeList:
+		return faultPage(violateSchema(h.summaryFaultBody("")))
+	case routeAnnotation:
+		return violateFields(h.faultBody(r, sid), map[string]any{"answered_by": "robot", "call_score": "2"})
+	}
+	return violateSchema(h.summaryFaultBody(sid))
+}
+
+// faultPage wraps a summary in a one-item list page.
+func faultPage(summary []byte) []byte {
+	return slices.Concat([]byte(`{"meta":{"page":0,"page_size":1,"key":"call_summaries"},"call_summaries":[`), summary, []byte(`]}`))
+}
+
+type route int
+
+const (
+	routeSummary route = iota
+	routeList
+	routeAnnotation
+)
+
+func routeOf(r *http.Request) route {
+	switch p := r.URL.Path; {
+	case strings.HasSuffix(p, "/Summaries"):
+		return routeList
+	case strings.HasSuffix(p, "/Annotation"):
+		return routeAnnotation
+	}
+	return routeSummary
+}
+
+func (h *Handler) summaryFaultBody(sid string) []byte {
 	for _, id := range []string{sid, "CAd45ec3c4af38967de454f9e45bb1cef4"} {
 		if f, ok := h.fixtures[id]; ok && f.complete != nil {
 			return f.complete
@@ -156,15 +211,25 @@ func violateSchema(body []byte) []byte {
 	if dec.Decode(&m) != nil || m == nil {
 		m = map[string]any{}
 	}
-	m["call_type"] = "pstn"
 	d := m["duration"]
 	if d == nil {
 		d = json.Number("0")
 	}
-	m["duration"] = fmt.Sprint(d)
+	return violateFields(body, map[string]any{"call_type": "pstn", "duration": fmt.Sprint(d)})
+}
+
+// violateFields returns the JSON object body with fields set to values.
+func violateFields(body []byte, fields map[string]any) []byte {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if dec.Decode(&m) != nil || m == nil {
+		m = map[string]any{}
+	}
+	maps.Copy(m, fields)
 	out, err := json.Marshal(m)
 	if err != nil {
-		return []byte(`{"call_type":"pstn","duration":"0"}`)
+		out, _ = json.Marshal(fields) // strings only: cannot fail
 	}
 	return out
 }

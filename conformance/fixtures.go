@@ -75,6 +75,10 @@ type fixture struct {
 	complete, partial []byte
 	// ended is the call's end_time (zero if the summary has none).
 	ended time.Time
+	// facts are what the list reads, from the complete summary (else the
+	// partial one); annotation is the summary's embedded annotation.
+	facts      callFacts
+	annotation *gen.Annotation
 }
 
 // loadFixtures builds every fixture. examples are the document's
@@ -107,6 +111,11 @@ func loadFixtures(examples map[string]any) (map[string]*fixture, []string, error
 				return nil, nil, fmt.Errorf("conformance: fixture %s (%s): %w", spec.sid, part.state, err)
 			}
 			*part.dst = body
+			if f.call.States == nil {
+				if err := f.readFacts(spec.sid, body); err != nil {
+					return nil, nil, fmt.Errorf("conformance: fixture %s (%s): %w", spec.sid, part.state, err)
+				}
+			}
 			f.call.States = append(f.call.States, part.state)
 			if head.CallType != nil {
 				f.call.CallType = *head.CallType
@@ -119,6 +128,18 @@ func loadFixtures(examples map[string]any) (map[string]*fixture, []string, error
 		order = append(order, spec.sid)
 	}
 	return byID, order, nil
+}
+
+// readFacts decodes the summary for the list's filters.
+func (f *fixture) readFacts(sid string, body []byte) error {
+	var s gen.CallSummary
+	if err := json.Unmarshal(body, &s); err != nil {
+		return fmt.Errorf("decode: %w", err)
+	}
+	f.facts = factsOf(&s)
+	f.facts.sid = sid // the nulls fixture's call_sid is null
+	f.annotation = s.Annotation
+	return nil
 }
 
 // bytes returns the summary's JSON. An example is encoded once, here, from

@@ -2,11 +2,13 @@ package conformance
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,17 +26,21 @@ import (
 // oapi-codegen generates from the document; the injected faults for its SID;
 // basic auth; request validation against the document; then the fixture.
 type Handler struct {
-	cfg      serverConfig
-	v        *Validator
-	fixtures map[string]*fixture
-	order    []string
-	mux      http.Handler
-	faults   faultBook
+	cfg         serverConfig
+	v           *Validator
+	fixtures    map[string]*fixture
+	order       []string
+	pop         *population // nil without a population
+	index       listIndex
+	annotations annotationStore
+	mux         http.Handler
+	faults      faultBook
 }
 
 // NewHandler builds the sandbox: it parses the document, loads the fixtures
 // (checking that each one names the SID it is served under) and mounts the
-// generated routes.
+// generated routes. The population (WithPopulation) is generated on first
+// use, relative to the clock's reading here.
 func NewHandler(opts ...ServerOption) (*Handler, error) {
 	cfg, err := newServerConfig(opts)
 	if err != nil {
@@ -49,6 +55,9 @@ func NewHandler(opts ...ServerOption) (*Handler, error) {
 		return nil, err
 	}
 	h := &Handler{cfg: cfg, v: v, fixtures: fixtures, order: order}
+	if cfg.popSize > 0 {
+		h.pop = newPopulation(cfg.popSize, cfg.popSeed, cfg.clock(), cfg.accountSID)
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", h.unrouted)
 	h.mux = serverapi.HandlerWithOptions(fetcher{h}, serverapi.StdHTTPServerOptions{
@@ -69,7 +78,8 @@ func (h *Handler) AuthToken() string { return h.cfg.authToken }
 // strings if none was configured with WithAPIKey.
 func (h *Handler) APIKey() (keySID, secret string) { return h.cfg.keySID, h.cfg.keySecret }
 
-// Calls lists the sample calls, in a fixed order.
+// Calls lists the sample calls (the fixtures), in a fixed order. The
+// generated population is listed by PopulationCalls.
 func (h *Handler) Calls() []SampleCall {
 	out := make([]SampleCall, 0, len(h.order))
 	for _, sid := range h.order {
@@ -83,11 +93,14 @@ func (h *Handler) Calls() []SampleCall {
 // Fixture returns the exact bytes the sandbox serves (outside lifecycle mode)
 // for sid and a ProcessingState: for complete (or ""), the complete summary;
 // for partial, the partial summary if the call has one, else the complete
-// one. The slice is a copy.
+// one. For a generated call, it returns what FetchSummary serves at the
+// clock's now, which depends on the call's age and current annotation. The
+// slice is a copy.
 func (h *Handler) Fixture(sid string, state gen.ProcessingState) ([]byte, bool) {
 	f, ok := h.fixtures[sid]
 	if !ok {
-		return nil, false
+		body, ok := h.summary(sid, cmp.Or(state, gen.ProcessingStateComplete))
+		return body, ok
 	}
 	body := f.complete
 	if state == gen.ProcessingStatePartial && f.partial != nil {
@@ -122,7 +135,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // guard runs before the generated handler reaches fetcher: the request has
-// matched the document's route, so its SID is known.
+// matched the document's route, so its SID is known (AnySID for the list).
 func (h *Handler) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Faults come first: they stand for the network and Twilio's edge,
@@ -134,6 +147,11 @@ func (h *Handler) guard(next http.Handler) http.Handler {
 			unauthorized(w)
 			return
 		}
+		// Validation reads the whole body (an annotation update's form):
+		// bound it first.
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxFormBody)
+		}
 		if err := h.v.ValidateRequest(r); err != nil {
 			h.rejectRequest(w, r, err)
 			return
@@ -144,13 +162,13 @@ func (h *Handler) guard(next http.Handler) http.Handler {
 
 // rejectRequest maps a request that violates the document to Twilio's
 // answer: a SID that cannot exist is an unknown resource (404, 20404), as
-// Twilio answers any unknown path; a bad ProcessingState is an invalid
-// parameter (400, 20001).
+// Twilio answers any unknown path; any other violation is an invalid
+// parameter (400, 20001) whose message names each parameter and why.
 func (h *Handler) rejectRequest(w http.ResponseWriter, r *http.Request, err error) {
 	var ve *ValidationError
 	if !errors.As(err, &ve) {
 		if errors.Is(err, routers.ErrMethodNotAllowed) {
-			methodNotAllowed(w)
+			methodNotAllowed(w, r)
 			return
 		}
 		notFound(w, r)
@@ -163,17 +181,35 @@ func (h *Handler) rejectRequest(w http.ResponseWriter, r *http.Request, err erro
 		}
 	}
 	names := make([]string, 0, len(ve.Violations))
+	reasons := make([]string, 0, len(ve.Violations))
 	for _, v := range ve.Violations {
-		names = append(names, strings.TrimPrefix(v.Pointer, "parameter "))
+		// A form field's pointer is /Name; a query parameter's "parameter Name".
+		name := strings.TrimPrefix(strings.TrimPrefix(v.Pointer, "parameter "), "/")
+		if name == "" {
+			name = "body"
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+			reasons = append(reasons, parameterHint(r, name, v.Reason))
+		}
 	}
 	writeTwilioError(w, http.StatusBadRequest, codeInvalidParameter,
-		fmt.Sprintf("Invalid parameter: %s (ProcessingState must be complete or partial)", strings.Join(names, ", ")))
+		fmt.Sprintf("Invalid parameter: %s (%s)", strings.Join(names, ", "), strings.Join(reasons, "; ")))
+}
+
+// parameterHint says what a parameter must be: in our words where the
+// validator's would be vague, else the validator's reason (never a value).
+func parameterHint(r *http.Request, name, reason string) string {
+	if name == "ProcessingState" && !strings.HasSuffix(r.URL.Path, "/Summaries") {
+		return "ProcessingState must be complete or partial"
+	}
+	return name + ": " + reason
 }
 
 // unrouted answers what the document's route does not match.
 func (h *Handler) unrouted(w http.ResponseWriter, r *http.Request) {
 	if _, _, err := h.v.FindRoute(r); errors.Is(err, routers.ErrMethodNotAllowed) {
-		methodNotAllowed(w)
+		methodNotAllowed(w, r)
 		return
 	}
 	notFound(w, r)
@@ -185,8 +221,12 @@ func (h *Handler) bindError(w http.ResponseWriter, _ *http.Request, err error) {
 	writeTwilioError(w, http.StatusBadRequest, codeInvalidParameter, "Invalid parameter: "+err.Error())
 }
 
-func methodNotAllowed(w http.ResponseWriter) {
-	w.Header().Set("Allow", http.MethodGet)
+func methodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	allow := http.MethodGet
+	if strings.HasSuffix(r.URL.Path, "/Annotation") {
+		allow = "GET, POST" // the only resource that can be changed
+	}
+	w.Header().Set("Allow", allow)
 	writeTwilioError(w, http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed")
 }
 
@@ -215,7 +255,7 @@ func (f fetcher) FetchSummary(w http.ResponseWriter, r *http.Request, callSid ge
 func (h *Handler) summary(sid string, want gen.ProcessingState) ([]byte, bool) {
 	f, ok := h.fixtures[sid]
 	if !ok {
-		return nil, false
+		return h.generatedSummary(sid, want)
 	}
 	if lc := h.cfg.lifecycle; lc != nil {
 		partial, complete := lc.available(f, h.cfg.clock())

@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -23,6 +24,8 @@ type serverConfig struct {
 	clock                 func() time.Time
 	lifecycle             *Lifecycle
 	logger                *slog.Logger
+	popSize               int
+	popSeed               uint64
 }
 
 func newServerConfig(opts []ServerOption) (serverConfig, error) {
@@ -31,6 +34,8 @@ func newServerConfig(opts []ServerOption) (serverConfig, error) {
 		authToken:  SandboxAuthToken,
 		clock:      time.Now,
 		logger:     slog.New(slog.DiscardHandler),
+		popSize:    DefaultPopulationSize,
+		popSeed:    DefaultPopulationSeed,
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -48,6 +53,9 @@ func newServerConfig(opts []ServerOption) (serverConfig, error) {
 	}
 	if cfg.logger == nil {
 		return cfg, errors.New("conformance: WithLogger needs a logger")
+	}
+	if cfg.popSize < 0 || cfg.popSize > MaxPopulationSize {
+		return cfg, fmt.Errorf("conformance: population size %d is outside [0, %d]", cfg.popSize, MaxPopulationSize)
 	}
 	if cfg.lifecycle != nil {
 		if err := cfg.lifecycle.validate(); err != nil {

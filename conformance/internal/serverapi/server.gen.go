@@ -16,6 +16,15 @@ import (
 
 // ServerInterface represents all server handlers.
 type ServerInterface interface {
+	// ListSummaries List call summaries
+	// (GET /v1/Voice/Summaries)
+	ListSummaries(w http.ResponseWriter, r *http.Request, params ListSummariesParams)
+	// FetchAnnotation Fetch the annotation of a call
+	// (GET /v1/Voice/{CallSid}/Annotation)
+	FetchAnnotation(w http.ResponseWriter, r *http.Request, callSid CallSid)
+	// UpdateAnnotation Update the annotation of a call
+	// (POST /v1/Voice/{CallSid}/Annotation)
+	UpdateAnnotation(w http.ResponseWriter, r *http.Request, callSid CallSid)
 	// FetchSummary Fetch the summary of a call
 	// (GET /v1/Voice/{CallSid}/Summary)
 	FetchSummary(w http.ResponseWriter, r *http.Request, callSid CallSid, params FetchSummaryParams)
@@ -29,6 +38,585 @@ type ServerInterfaceWrapper struct {
 }
 
 type MiddlewareFunc func(http.Handler) http.Handler
+
+// ListSummaries operation middleware
+func (siw *ServerInterfaceWrapper) ListSummaries(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListSummariesParams
+
+	// ------------- Optional query parameter "From" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "From", r.URL.Query(), &params.From, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "From"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "From", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "To" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "To", r.URL.Query(), &params.To, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "To"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "To", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "FromCarrier" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "FromCarrier", r.URL.Query(), &params.FromCarrier, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "FromCarrier"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "FromCarrier", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "ToCarrier" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ToCarrier", r.URL.Query(), &params.ToCarrier, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ToCarrier"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ToCarrier", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "FromCountryCode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "FromCountryCode", r.URL.Query(), &params.FromCountryCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "FromCountryCode"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "FromCountryCode", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "ToCountryCode" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ToCountryCode", r.URL.Query(), &params.ToCountryCode, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ToCountryCode"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ToCountryCode", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "VerifiedCaller" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "VerifiedCaller", r.URL.Query(), &params.VerifiedCaller, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "VerifiedCaller"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "VerifiedCaller", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "HasTag" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "HasTag", r.URL.Query(), &params.HasTag, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "HasTag"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "HasTag", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "StartTime" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "StartTime", r.URL.Query(), &params.StartTime, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "StartTime"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "StartTime", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "EndTime" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "EndTime", r.URL.Query(), &params.EndTime, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "EndTime"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "EndTime", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "CallType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "CallType", r.URL.Query(), &params.CallType, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "CallType"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "CallType", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "CallState" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "CallState", r.URL.Query(), &params.CallState, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "CallState"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "CallState", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "Direction" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "Direction", r.URL.Query(), &params.Direction, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "Direction"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Direction", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "ProcessingState" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "ProcessingState", r.URL.Query(), &params.ProcessingState, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ProcessingState"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ProcessingState", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "SortBy" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "SortBy", r.URL.Query(), &params.SortBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "SortBy"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "SortBy", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "Subaccount" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "Subaccount", r.URL.Query(), &params.Subaccount, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "Subaccount"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Subaccount", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "AbnormalSession" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "AbnormalSession", r.URL.Query(), &params.AbnormalSession, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "AbnormalSession"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "AbnormalSession", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "AnsweredBy" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "AnsweredBy", r.URL.Query(), &params.AnsweredBy, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "AnsweredBy"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "AnsweredBy", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "AnsweredByAnnotation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "AnsweredByAnnotation", r.URL.Query(), &params.AnsweredByAnnotation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "AnsweredByAnnotation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "AnsweredByAnnotation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "ConnectivityIssueAnnotation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "ConnectivityIssueAnnotation", r.URL.Query(), &params.ConnectivityIssueAnnotation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "ConnectivityIssueAnnotation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "ConnectivityIssueAnnotation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "QualityIssueAnnotation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "QualityIssueAnnotation", r.URL.Query(), &params.QualityIssueAnnotation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "QualityIssueAnnotation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "QualityIssueAnnotation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "SpamAnnotation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "SpamAnnotation", r.URL.Query(), &params.SpamAnnotation, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "SpamAnnotation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "SpamAnnotation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "CallScoreAnnotation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", false, false, "CallScoreAnnotation", r.URL.Query(), &params.CallScoreAnnotation, runtime.BindQueryParameterOptions{Type: "array", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "CallScoreAnnotation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "CallScoreAnnotation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedEnabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedEnabled", r.URL.Query(), &params.BrandedEnabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedEnabled"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedEnabled", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "VoiceIntegrityEnabled" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "VoiceIntegrityEnabled", r.URL.Query(), &params.VoiceIntegrityEnabled, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "VoiceIntegrityEnabled"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "VoiceIntegrityEnabled", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedBundleSid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedBundleSid", r.URL.Query(), &params.BrandedBundleSid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedBundleSid"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedBundleSid", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedLogo" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedLogo", r.URL.Query(), &params.BrandedLogo, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedLogo"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedLogo", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedType", r.URL.Query(), &params.BrandedType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedType"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedType", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedUseCase" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedUseCase", r.URL.Query(), &params.BrandedUseCase, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedUseCase"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedUseCase", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BrandedCallReason" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BrandedCallReason", r.URL.Query(), &params.BrandedCallReason, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BrandedCallReason"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BrandedCallReason", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "VoiceIntegrityBundleSid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "VoiceIntegrityBundleSid", r.URL.Query(), &params.VoiceIntegrityBundleSid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "VoiceIntegrityBundleSid"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "VoiceIntegrityBundleSid", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "VoiceIntegrityUseCase" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "VoiceIntegrityUseCase", r.URL.Query(), &params.VoiceIntegrityUseCase, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "VoiceIntegrityUseCase"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "VoiceIntegrityUseCase", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BusinessProfileIdentity" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BusinessProfileIdentity", r.URL.Query(), &params.BusinessProfileIdentity, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BusinessProfileIdentity"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BusinessProfileIdentity", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BusinessProfileIndustry" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BusinessProfileIndustry", r.URL.Query(), &params.BusinessProfileIndustry, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BusinessProfileIndustry"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BusinessProfileIndustry", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BusinessProfileBundleSid" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BusinessProfileBundleSid", r.URL.Query(), &params.BusinessProfileBundleSid, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BusinessProfileBundleSid"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BusinessProfileBundleSid", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "BusinessProfileType" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "BusinessProfileType", r.URL.Query(), &params.BusinessProfileType, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "BusinessProfileType"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "BusinessProfileType", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "PageSize" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "PageSize", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: "int64"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "PageSize"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "PageSize", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "Page" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "Page", r.URL.Query(), &params.Page, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "Page"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Page", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "PageToken" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "PageToken", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "PageToken"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "PageToken", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListSummaries(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// FetchAnnotation operation middleware
+func (siw *ServerInterfaceWrapper) FetchAnnotation(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "CallSid" -------------
+	var callSid CallSid
+
+	err = runtime.BindStyledParameterWithOptions("simple", "CallSid", r.PathValue("CallSid"), &callSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "CallSid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.FetchAnnotation(w, r, callSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateAnnotation operation middleware
+func (siw *ServerInterfaceWrapper) UpdateAnnotation(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "CallSid" -------------
+	var callSid CallSid
+
+	err = runtime.BindStyledParameterWithOptions("simple", "CallSid", r.PathValue("CallSid"), &callSid, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "CallSid", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateAnnotation(w, r, callSid)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
 
 // FetchSummary operation middleware
 func (siw *ServerInterfaceWrapper) FetchSummary(w http.ResponseWriter, r *http.Request) {
@@ -193,6 +781,9 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	}
 
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/Voice/{CallSid}/Summary", wrapper.FetchSummary)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/Voice/Summaries", wrapper.ListSummaries)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/Voice/{CallSid}/Annotation", wrapper.FetchAnnotation)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/Voice/{CallSid}/Annotation", wrapper.UpdateAnnotation)
 
 	return m
 }

@@ -1,0 +1,297 @@
+package conformance
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/voiceinsights/callsummary/gen"
+)
+
+// testNow is the sandbox clock of the list tests: a day after the fixtures'
+// calls, so that they are in the 30 days the population spans.
+var testNow = time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
+
+func newListSandbox(t *testing.T, opts ...ServerOption) *Server {
+	t.Helper()
+	return newSandbox(t, append([]ServerOption{WithClock(NewManualClock(testNow).Now)}, opts...)...)
+}
+
+// listPage is a decoded list page, its items kept as sent.
+type listPage struct {
+	Meta          gen.PageMeta      `json:"meta"`
+	CallSummaries []json.RawMessage `json:"call_summaries"`
+}
+
+// getPage fetches one page, checks it is a 200 the document accepts (unless
+// v is nil: the filter tests need not validate 5,000 summaries 40 times),
+// and decodes it.
+func getPage(t *testing.T, srv *Server, v *Validator, pathAndQuery string) listPage {
+	t.Helper()
+	req, resp, body := sandboxFetch(t, srv, pathAndQuery)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", pathAndQuery, resp.StatusCode, body)
+	}
+	if v != nil {
+		if err := v.ValidateResponse(req, resp); err != nil {
+			t.Fatalf("GET %s: %v", pathAndQuery, err)
+		}
+	}
+	var p listPage
+	if err := json.Unmarshal(body, &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// listAll follows next_page_url from the first page of query and returns
+// every summary, decoded, in the order served.
+func listAll(t *testing.T, srv *Server, v *Validator, query string) []gen.CallSummary {
+	t.Helper()
+	var out []gen.CallSummary
+	next := "/v1/Voice/Summaries?" + query
+	for pages := 0; next != ""; pages++ {
+		if pages > 200 {
+			t.Fatal("more than 200 pages: next_page_url loops")
+		}
+		p := getPage(t, srv, v, next)
+		for _, raw := range p.CallSummaries {
+			var s gen.CallSummary
+			if err := json.Unmarshal(raw, &s); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, s)
+		}
+		next = ""
+		if u := p.Meta.NextPageUrl; u != nil {
+			parsed, err := url.Parse(*u)
+			if err != nil || parsed.Host != strings.TrimPrefix(srv.URL, "http://") {
+				t.Fatalf("next_page_url %q does not lead back to the sandbox (%v)", *u, err)
+			}
+			next = parsed.RequestURI()
+		}
+	}
+	return out
+}
+
+func sids(summaries []gen.CallSummary) []string {
+	out := make([]string, len(summaries))
+	for i, s := range summaries {
+		out[i] = deref(s.CallSid)
+	}
+	return out
+}
+
+// Paging through every page of a listing visits each call once, newest
+// first, and every page and link is what the document and Twilio say.
+func TestListPagesVisitEveryCallOnceInOrder(t *testing.T) {
+	srv := newListSandbox(t)
+	v := sandboxValidator(t)
+	const query = "StartTime=30d&ProcessingState=all&PageSize=373"
+	all := listAll(t, srv, v, query)
+	if len(all) < DefaultPopulationSize-100 {
+		t.Fatalf("listed %d calls over 30 days, want about the population (%d)", len(all), DefaultPopulationSize)
+	}
+	seen := map[string]bool{}
+	for i, s := range all {
+		sid := deref(s.CallSid)
+		if seen[sid] {
+			t.Fatalf("%s listed twice", sid)
+		}
+		seen[sid] = true
+		if i > 0 && s.StartTime.After(*all[i-1].StartTime) {
+			t.Fatalf("item %d starts after item %d: not newest first", i, i-1)
+		}
+	}
+	fixturesListed := 0
+	for _, c := range srv.Calls() {
+		if seen[c.SID] {
+			fixturesListed++
+		}
+	}
+	// Every fixture but the seed (2015) and the nulls one (no start_time).
+	if fixturesListed != len(srv.Calls())-2 {
+		t.Errorf("%d fixtures listed, want %d", fixturesListed, len(srv.Calls())-2)
+	}
+
+	// The same listing sorted by end_time holds the same calls.
+	byEnd := listAll(t, srv, v, query+"&SortBy=end_time")
+	for i := 1; i < len(byEnd); i++ {
+		if byEnd[i].EndTime.After(*byEnd[i-1].EndTime) {
+			t.Fatalf("SortBy=end_time: item %d ends after item %d", i, i-1)
+		}
+	}
+	a, b := slices.Sorted(slices.Values(sids(all))), slices.Sorted(slices.Values(sids(byEnd)))
+	if !slices.Equal(a, b) {
+		t.Error("SortBy=end_time lists other calls than start_time")
+	}
+}
+
+// Each page's meta: absolute URLs on the host the client used, Page
+// counting up, previous_page_url leading back to the same items, null links
+// at the ends.
+func TestListMetaLinks(t *testing.T) {
+	srv := newListSandbox(t)
+	v := sandboxValidator(t)
+	first := getPage(t, srv, v, "/v1/Voice/Summaries?CallType=carrier,sip&PageSize=20")
+	m := first.Meta
+	if deref(m.Page) != 0 || deref(m.PageSize) != 20 || deref(m.Key) != "call_summaries" || m.PreviousPageUrl != nil || m.NextPageUrl == nil {
+		t.Fatalf("first page meta: %+v", m)
+	}
+	want := srv.URL + "/v1/Voice/Summaries?CallType=carrier%2Csip&PageSize=20&Page=0"
+	if deref(m.FirstPageUrl) != want || deref(m.Url) != want {
+		t.Errorf("first_page_url %q, url %q, want %q", deref(m.FirstPageUrl), deref(m.Url), want)
+	}
+	if len(first.CallSummaries) != 20 {
+		t.Fatalf("%d items, want 20", len(first.CallSummaries))
+	}
+	second := getPage(t, srv, v, strings.TrimPrefix(*m.NextPageUrl, srv.URL))
+	if deref(second.Meta.Page) != 1 || second.Meta.PreviousPageUrl == nil {
+		t.Fatalf("second page meta: %+v", second.Meta)
+	}
+	back := getPage(t, srv, v, strings.TrimPrefix(*second.Meta.PreviousPageUrl, srv.URL))
+	if deref(back.Meta.Page) != 0 || len(back.CallSummaries) != 20 {
+		t.Fatalf("previous page: page %d, %d items", deref(back.Meta.Page), len(back.CallSummaries))
+	}
+	for i := range back.CallSummaries {
+		if string(back.CallSummaries[i]) != string(first.CallSummaries[i]) {
+			t.Fatalf("previous_page_url item %d differs from the first page's", i)
+		}
+	}
+
+	// Another name for the same server: the links follow the Host.
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, srv.URL+"/v1/Voice/Summaries?PageSize=1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Host = "sandbox.example:8443"
+	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var p listPage
+	if err := json.NewDecoder(resp.Body).Decode(&p); err != nil || p.Meta.NextPageUrl == nil {
+		t.Fatalf("decode: %v, meta %+v", err, p.Meta)
+	}
+	if !strings.HasPrefix(*p.Meta.NextPageUrl, "http://sandbox.example:8443/v1/Voice/Summaries?") {
+		t.Errorf("next_page_url %q ignores the request's Host", *p.Meta.NextPageUrl)
+	}
+
+	// The last page has no next.
+	empty := getPage(t, srv, v, "/v1/Voice/Summaries?From=%2B10000000000")
+	if len(empty.CallSummaries) != 0 || empty.Meta.NextPageUrl != nil || empty.Meta.PreviousPageUrl != nil {
+		t.Errorf("empty listing: %d items, meta %+v", len(empty.CallSummaries), empty.Meta)
+	}
+}
+
+// A token is opaque, bound to its filters, and refused when forged.
+func TestListPageTokens(t *testing.T) {
+	srv := newListSandbox(t)
+	v := sandboxValidator(t)
+	first := getPage(t, srv, v, "/v1/Voice/Summaries?CallType=carrier&StartTime=7d&PageSize=5")
+	next, err := url.Parse(*first.Meta.NextPageUrl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := next.Query().Get("PageToken")
+	if token == "" || strings.Contains(token, "CA") || strings.Contains(token, "carrier") {
+		t.Fatalf("token %q is missing or readable", token)
+	}
+	// The same filters in another order, another page size: accepted.
+	p := getPage(t, srv, v, "/v1/Voice/Summaries?StartTime=7d&CallType=carrier&PageSize=7&PageToken="+url.QueryEscape(token))
+	if len(p.CallSummaries) != 7 || deref(p.Meta.Page) != 1 {
+		t.Errorf("reordered filters: %d items, page %d", len(p.CallSummaries), deref(p.Meta.Page))
+	}
+	bad := map[string]string{
+		"other filters":   "CallType=sip&StartTime=7d&PageToken=" + url.QueryEscape(token),
+		"filter dropped":  "CallType=carrier&PageToken=" + url.QueryEscape(token),
+		"not base64":      "CallType=carrier&StartTime=7d&PageToken=%21%21%21",
+		"forged":          "CallType=carrier&StartTime=7d&PageToken=" + pageToken{keySID: "CA0000", filter: 1}.encode(),
+		"oversized":       "PageToken=" + strings.Repeat("A", 2000),
+		"base64 of junk":  "PageToken=aGVsbG8",
+		"negative page":   "PageToken=" + url.QueryEscape(rawToken("1|0|a|0|CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|-1|0")),
+		"huge timestamps": "PageToken=" + url.QueryEscape(rawToken("1|99999999999999999999|a|0|CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa|1|0")),
+	}
+	for name, q := range bad {
+		req, resp, body := sandboxFetch(t, srv, "/v1/Voice/Summaries?"+q)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"code":20001`) || !strings.Contains(string(body), "PageToken") {
+			t.Errorf("%s: %d %s, want 400 20001 naming PageToken", name, resp.StatusCode, body)
+		}
+		if err := v.ValidateResponse(req, resp); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func rawToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+
+// Without StartTime and ProcessingState, Twilio's defaults: the last four
+// hours, complete summaries only.
+func TestListDefaults(t *testing.T) {
+	clock := NewManualClock(testNow)
+	srv := newSandbox(t, WithClock(clock.Now))
+	v := sandboxValidator(t)
+	got := listAll(t, srv, v, "")
+	if len(got) < 100 {
+		t.Fatalf("%d calls in the last four hours, want the busy hours' hundreds", len(got))
+	}
+	for _, s := range got {
+		if s.StartTime.Before(testNow.Add(-4*time.Hour)) || deref(s.ProcessingState) != gen.ProcessingStateComplete {
+			t.Fatalf("%s: start %v, %s; want the last 4h, complete", deref(s.CallSid), s.StartTime, deref(s.ProcessingState))
+		}
+	}
+	// A call that ended minutes ago: no summary, then partial, then complete.
+	partial := listAll(t, srv, v, "ProcessingState=partial")
+	if len(partial) == 0 {
+		t.Fatal("no call with only a partial summary in the last half hour")
+	}
+	sid := deref(partial[0].CallSid)
+	if got := sandboxStatus(t, srv, sandboxPath(sid)); got != http.StatusNotFound {
+		t.Errorf("fetch of a partial-only call without ProcessingState: %d, want 404", got)
+	}
+	clock.Advance(DefaultCompleteAfter)
+	if slices.Contains(sids(listAll(t, srv, v, "ProcessingState=partial")), sid) {
+		t.Errorf("%s still partial after %v", sid, DefaultCompleteAfter)
+	}
+	if !slices.Contains(sids(listAll(t, srv, v, "")), sid) {
+		t.Errorf("%s not listed complete after %v", sid, DefaultCompleteAfter)
+	}
+}
+
+func sandboxStatus(t *testing.T, srv *Server, path string) int {
+	t.Helper()
+	_, resp, _ := sandboxFetch(t, srv, path)
+	return resp.StatusCode
+}
+
+// Invalid list queries are Twilio's 400 (20001), naming the parameter.
+func TestListRejectsInvalidQueries(t *testing.T) {
+	srv := newListSandbox(t)
+	v := sandboxValidator(t)
+	for _, q := range []string{"CallType=pstn", "CallType=carrier,pstn", "PageSize=0", "PageSize=1001", "StartTime=yesterday",
+		"EndTime=4x", "ProcessingState=complete", "SortBy=duration", "HasTag=maybe", "CallScoreAnnotation=1,6", "Subaccount=AC1"} {
+		req, resp, body := sandboxFetch(t, srv, "/v1/Voice/Summaries?"+q)
+		name, _, _ := strings.Cut(q, "=")
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), `"code":20001`) || !strings.Contains(string(body), name) {
+			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
+		}
+		if err := v.ValidateResponse(req, resp); err != nil {
+			t.Errorf("%s: %v", q, err)
+		}
+	}
+}
+
+func date(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err) // test constants only
+	}
+	return t
+}
