@@ -34,6 +34,9 @@ var (
 	ErrInvalidProcessingState = errors.New("callsummary: invalid processing state")
 	// ErrResponseTooLarge: a response body exceeded MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("callsummary: response body too large")
+	// ErrTooManyRedirects: more than 10 redirects in a row, a loop most
+	// likely (a misconfigured proxy or base URL). Not retried.
+	ErrTooManyRedirects = errors.New("callsummary: stopped after 10 redirects")
 )
 
 // excerptBytes bounds APIError.Body: enough to recognise a proxy's HTML

@@ -44,6 +44,17 @@ func TestRedirectAuthorization(t *testing.T) {
 	}
 }
 
+func TestRedirectLoopIsTyped(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.String(), http.StatusFound)
+	})
+	_, err := hs.fetch(context.Background(), testCallSID)
+	if !errors.Is(err, ErrTooManyRedirects) || !strings.Contains(err.Error(), "/v1/Voice/"+testCallSID+"/Summary") {
+		t.Fatalf("err = %v, want ErrTooManyRedirects naming the last URL", err)
+	}
+	hs.wantHits(10) // followed, then given up; not retried
+}
+
 func TestUserCheckRedirectStillRuns(t *testing.T) {
 	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/elsewhere", http.StatusFound)

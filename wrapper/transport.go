@@ -225,7 +225,7 @@ func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*
 			return next(req, via)
 		}
 		if len(via) >= 10 {
-			return errors.New("callsummary: stopped after 10 redirects")
+			return fmt.Errorf("%w; the last to %s", ErrTooManyRedirects, req.URL.Redacted())
 		}
 		return nil
 	}
