@@ -125,6 +125,9 @@ func faultCases() []faultCase {
 		)
 	}
 	cases = append(cases, []faultCase{
+		{name: "503 Retry-After seconds then 200", expect: "honour Retry-After on a 5xx too (1 s), then succeed",
+			faults:   once(conformance.Fault{Kind: conformance.FaultServerError, Status: 503, RetryAfter: "1"}),
+			requests: 2, attempts: 2, want: "success", minElapsed: time.Second, maxElapsed: 3 * time.Second},
 		{name: "connection refused", expect: fmt.Sprintf("retry until MaxAttempts (%d), return the dial error", max),
 			target: refusedTarget, requests: -1, attempts: max, want: "syscall.ECONNREFUSED",
 			msg: []string{"fetching summary of " + carrierSID, "connection refused"}},
@@ -199,6 +202,10 @@ func faultCases() []faultCase {
 			}},
 		{name: "redirect to another port (net/http keeps Authorization there)", expect: "follow it; no Authorization header arrives there",
 			target: redirectToRecorder, requests: 1, attempts: 1, roundTrips: 2, want: "success"},
+		{name: "redirect loop (to itself)", expect: "follow 10 redirects, then stop with ErrTooManyRedirects; not retry",
+			target:   selfRedirect,
+			requests: 10, attempts: 1, roundTrips: 10, want: "wrapper.ErrTooManyRedirects",
+			msg: []string{"stopped after 10 redirects", "/v1/Voice/" + carrierSID + "/Summary"}},
 		{name: "200 with an empty body", expect: "not retry; *DecodeError at byte 0",
 			faults: always(conformance.Fault{Kind: conformance.FaultEmptyBody}), requests: 1, attempts: 1,
 			want: "*wrapper.DecodeError at byte 0", msg: []string{"decoding summary (HTTP 200) at byte 0", "empty"},
@@ -367,6 +374,18 @@ func servePSTN(t *testing.T, srv *conformance.Server) (string, func() int64) {
 	}))
 	t.Cleanup(ts.Close)
 	return ts.URL, hits.Load
+}
+
+// selfRedirect makes the sandbox's redirects point at the sandbox itself,
+// under the same name: a loop that keeps the credentials.
+func selfRedirect(t *testing.T, srv *conformance.Server) (string, func() int64) {
+	loc := srv.URL + "/v1/Voice/" + carrierSID + "/Summary"
+	for range 12 {
+		if err := srv.Inject(carrierSID, conformance.Fault{Kind: conformance.FaultRedirect, Location: loc}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return srv.URL, func() int64 { return srv.RequestsFor(carrierSID) }
 }
 
 // redirectToRecorder makes the sandbox redirect to a server on another port

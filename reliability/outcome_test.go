@@ -41,6 +41,8 @@ func outcome(ctx context.Context, err error) string {
 		return fmt.Sprintf("*wrapper.DecodeError at byte %d", de.Offset)
 	case errors.Is(err, wrapper.ErrResponseTooLarge):
 		return "wrapper.ErrResponseTooLarge"
+	case errors.Is(err, wrapper.ErrTooManyRedirects):
+		return "wrapper.ErrTooManyRedirects"
 	case errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
 		return "net.Error, Timeout() (http.Client.Timeout)"
 	case errors.Is(err, context.DeadlineExceeded):
