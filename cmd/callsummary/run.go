@@ -38,6 +38,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"fetch", "[flags] CALLSID", "print a call-quality report for one call (or its raw JSON)", runFetch},
+		{"list", "[flags]", "list calls' summaries, filtered, page by page (table, csv or json)", runList},
+		{"annotate", "[flags] CALLSID", "read or set a call's annotation (score, issues, spam, comment)", runAnnotate},
 		{"validate", "FILE... | -", "validate Call Summary JSON against the OpenAPI document", runValidate},
 		{"serve", "[--addr 127.0.0.1:8080]", "run the sandbox server for other tools (curl, Prism, another SDK)", runServe},
 		{"sandbox", "", "list the sandbox's sample calls: SIDs to try", runSandbox},
