@@ -146,7 +146,7 @@ func TestSoak(t *testing.T) {
 	t.Logf("%d calls by %d workers in %v; %d requests reached the sandbox, %d round trips left the client; slowest call %v",
 		total, soakWorkers, elapsed.Round(time.Millisecond), requests, roundTrips, slowest)
 	report.setSoak(soakFigures{Workers: soakWorkers, Calls: total, Seed: soakSeed, FaultProbability: soakProbability,
-		Duration: elapsed, Outcomes: outcomes, ServerRequests: requests, ClientAttempts: roundTrips, SlowestCall: slowest})
+		Duration: elapsed, Outcomes: outcomes, ServerRequests: requests, RoundTrips: roundTrips, SlowestCall: slowest})
 
 	if int64(total) != calls.Load() {
 		t.Errorf("outcomes add up to %d, but %d calls were made", total, calls.Load())
