@@ -58,14 +58,8 @@ func summaryExchange(tb testing.TB, p Payload) (*http.Request, *http.Response) {
 // its own (ValidateSummary) and as the response to its request
 // (ValidateResponse: routing, status, headers, content type and body).
 func BenchmarkValidate(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
-	v, err := conformance.NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
+	v := mustValidator(b)
 	b.Run("op=summary", func(b *testing.B) {
 		if err := v.ValidateSummary(p.Body); err != nil {
 			b.Fatal(err)
@@ -103,14 +97,8 @@ func BenchmarkValidate(b *testing.B) {
 // options). "tokenize" reads the body's JSON tokens with jsontext and
 // nothing else: the floor for a validator that walks the bytes instead.
 func BenchmarkValidateParts(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
-	v, err := conformance.NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
+	v := mustValidator(b)
 	schema := v.Document().Components.Schemas["CallSummary"].Value
 	opts := []openapi3.SchemaValidationOption{openapi3.MultiErrors(), openapi3.DisableSchemaErrorDetails()}
 	var decoded any
@@ -167,15 +155,9 @@ func BenchmarkValidateParts(b *testing.B) {
 // and through the conformance transport in fail mode (so a violation would
 // fail the benchmark).
 func BenchmarkValidatingTransport(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
 	srv := newLoopbackServer(b, p)
-	v, err := conformance.NewValidator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	v := mustValidator(b)
 	b.Run("transport=plain", func(b *testing.B) {
 		runFetches(b, newWrapperFetcher(b, srv.URL), p.CallSID)
 	})

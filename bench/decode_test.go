@@ -130,10 +130,7 @@ func genSDKInboundMOS(s *gen.CallSummary) (float64, error) {
 // metric": decode the client call, then read sdk_edge's inbound MOS average,
 // by type assertions on twilio-go's interface{} or through gen's fields.
 func BenchmarkDecodeMOS(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
 	impls := []struct {
 		name string
 		mos  func([]byte) (float64, error)
@@ -183,10 +180,7 @@ func TestDecodersAgree(t *testing.T) {
 			}
 		}
 	}
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPayload(t, Largest)
 	var tw twilioinsights.InsightsV1Summary
 	var g gen.CallSummary
 	var m minimalSummary

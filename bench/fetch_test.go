@@ -125,10 +125,7 @@ func runFetches(b *testing.B, fetch fetcher, sid string) {
 // BenchmarkFetch fetches the client call's summary from one loopback
 // httptest server, sequentially, through each client.
 func BenchmarkFetch(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
 	srv := newLoopbackServer(b, p)
 	impls := []struct {
 		name string

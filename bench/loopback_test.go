@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/voiceinsights/callsummary/conformance"
 )
 
 // Test credentials: twilio-go refuses any but letters and digits.
@@ -68,6 +70,26 @@ func (t rewriteHost) RoundTrip(req *http.Request) (*http.Response, error) {
 	u.Scheme, u.Host = t.target.Scheme, t.target.Host
 	r.URL, r.Host = &u, ""
 	return t.next.RoundTrip(&r)
+}
+
+// mustPayload returns the named example, failing tb if it cannot.
+func mustPayload(tb testing.TB, name string) Payload {
+	tb.Helper()
+	p, err := LoadPayload(name)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return p
+}
+
+// mustValidator parses the document into a Validator, failing tb if it cannot.
+func mustValidator(tb testing.TB) *conformance.Validator {
+	tb.Helper()
+	v, err := conformance.NewValidator()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return v
 }
 
 // fetchTimeout matches twilio-go's default client timeout, for all.

@@ -21,14 +21,8 @@ func TestSpecParsedOncePerProcess(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		t.Fatal(err)
-	}
-	v, err := conformance.NewValidator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := mustPayload(t, Largest)
+	v := mustValidator(t)
 	req, resp := summaryExchange(t, p)
 	srv := newLoopbackServer(t, p)
 	mw := wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation()))

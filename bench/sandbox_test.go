@@ -17,10 +17,7 @@ import (
 // one conformance.NewServer as fast as they can, b.N fetches in all. It
 // reports fetches/s; time/op is wall time divided by b.N.
 func BenchmarkSandbox(b *testing.B) {
-	p, err := LoadPayload(Largest)
-	if err != nil {
-		b.Fatal(err)
-	}
+	p := mustPayload(b, Largest)
 	srv, err := conformance.NewServer()
 	if err != nil {
 		b.Fatal(err)
