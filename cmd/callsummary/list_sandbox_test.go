@@ -1,0 +1,53 @@
+package main
+
+import (
+	"encoding/csv"
+	"strings"
+	"testing"
+
+	"github.com/voiceinsights/callsummary/wrapper"
+)
+
+// With no credentials, list and annotate ask the built-in sandbox, whose
+// generated population the list pages through.
+func TestListSandbox(t *testing.T) {
+	r := runCLI(t, t.Context(), nil, "", "list", "--limit", "120", "--page-size", "50", "--format", "json")
+	if r.code != exitOK || r.stderr != sandboxNotice {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 120 {
+		t.Fatalf("%d lines, want 120 (three pages, the last cut by --limit)", len(lines))
+	}
+	seen := map[string]bool{}
+	for i, line := range lines {
+		s, err := wrapper.ParseSummary([]byte(line))
+		if err != nil || seen[*s.CallSid] {
+			t.Fatalf("line %d: %v (or a repeated call)", i, err)
+		}
+		seen[*s.CallSid] = true
+	}
+
+	r = runCLI(t, t.Context(), nil, "", "list", "--since", "1w", "--call-type", "sip", "--has-tag", "--format", "csv", "--limit", "40")
+	recs, err := csv.NewReader(strings.NewReader(r.stdout)).ReadAll()
+	if r.code != exitOK || err != nil || len(recs) < 2 {
+		t.Fatalf("exit %d, %v, %d records; stderr %s", r.code, err, len(recs), r.stderr)
+	}
+	for _, rec := range recs[1:] {
+		if rec[2] != "sip" || rec[9] == "" || strings.Contains(rec[7]+rec[8], "+1") && !strings.Contains(rec[7]+rec[8], "•") {
+			t.Errorf("row %v: want sip, tagged, parties masked", rec)
+		}
+	}
+}
+
+func TestAnnotateSandbox(t *testing.T) {
+	r := runCLI(t, t.Context(), nil, "", "annotate", readmeSID, "--score", "4", "--issue", "echo", "--incident", "INC-42")
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"Score           4/5 (Good)", "Quality issues  echo", "Incident        INC-42"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, r.stdout)
+		}
+	}
+}
