@@ -180,6 +180,14 @@ func (h *Handler) rejectRequest(w http.ResponseWriter, r *http.Request, err erro
 			return
 		}
 	}
+	// kin-openapi cannot say which form field failed to decode ("invalid
+	// syntax"): the update's own parser can, in words fit for the message.
+	if r.Method == http.MethodPost && routeOf(r) == routeAnnotation && r.ParseForm() == nil {
+		if _, err := parseAnnotationUpdate(r.PostForm); err != nil {
+			writeTwilioError(w, http.StatusBadRequest, codeInvalidParameter, err.Error())
+			return
+		}
+	}
 	names := make([]string, 0, len(ve.Violations))
 	reasons := make([]string, 0, len(ve.Violations))
 	for _, v := range ve.Violations {

@@ -163,3 +163,44 @@ func normalizeJSON(t *testing.T, v any) any {
 	}
 	return out
 }
+
+// Twilio's annotation examples (fetch and update) validate against our
+// Annotation schema and decode into gen.Annotation without losing a field;
+// each of its list examples validates as a whole page (meta included).
+func TestTwilioAnnotationAndPageExamplesValidate(t *testing.T) {
+	v := newTestValidator(t)
+	doc, err := openapi3.NewLoader().LoadFromFile("testdata/twilio_insights_v1.yaml")
+	if err != nil {
+		t.Fatalf("load Twilio's document: %v", err)
+	}
+	examplesOf := func(op *openapi3.Operation) openapi3.Examples {
+		return op.Responses.Status(200).Value.Content.Get("application/json").Examples
+	}
+	annotation := doc.Paths.Find("/v1/Voice/{CallSid}/Annotation")
+	checked := 0
+	for method, op := range map[string]*openapi3.Operation{"GET": annotation.Get, "POST": annotation.Post} {
+		for name, ex := range examplesOf(op) {
+			body := mustJSON(t, ex.Value.Value)
+			if err := v.ValidateSchema("Annotation", body); err != nil {
+				t.Errorf("%s annotation %s: %v", method, name, err)
+			}
+			var a gen.Annotation
+			if err := json.Unmarshal(body, &a); err != nil {
+				t.Fatalf("%s annotation %s does not decode: %v", method, name, err)
+			}
+			if diff := cmp.Diff(normalizeJSON(t, ex.Value.Value), normalizeJSON(t, a)); diff != "" {
+				t.Errorf("%s annotation %s changed by decode (-want +got):\n%s", method, name, diff)
+			}
+			checked++
+		}
+	}
+	for name, ex := range examplesOf(doc.Paths.Find("/v1/Voice/Summaries").Get) {
+		if err := v.ValidateSchema("SummaryPage", mustJSON(t, ex.Value.Value)); err != nil {
+			t.Errorf("list page %s: %v", name, err)
+		}
+		checked++
+	}
+	if checked != 8 { // fetch, update, and the 6 list examples
+		t.Errorf("checked %d examples of Twilio's, want 8", checked)
+	}
+}

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -153,9 +156,19 @@ func TestDocumentExamplesValidate(t *testing.T) {
 	if len(doc.Components.Examples) == 0 {
 		t.Fatal("the document has no component examples")
 	}
+	// Each component example against its own schema: CallSummary's schema
+	// would let a page or an annotation through, every property being
+	// optional.
 	for name, ex := range doc.Components.Examples {
-		if err := v.ValidateSummary(mustJSON(t, ex.Value.Value)); err != nil {
-			t.Errorf("components/examples/%s: %v", name, err)
+		schema := "CallSummary"
+		switch {
+		case strings.HasPrefix(name, "SummaryPage"):
+			schema = "SummaryPage"
+		case strings.HasPrefix(name, "Annotation"):
+			schema = "Annotation"
+		}
+		if err := v.ValidateSchema(schema, mustJSON(t, ex.Value.Value)); err != nil {
+			t.Errorf("components/examples/%s (%s): %v", name, schema, err)
 		}
 	}
 	checked := 0
@@ -190,9 +203,42 @@ func TestDocumentExamplesValidate(t *testing.T) {
 			}
 		}
 	}
-	// 7 summaries, and the 401, 404 and 429 error bodies.
-	if checked < 10 {
-		t.Errorf("checked %d response examples, want at least 10", checked)
+	// 7 summaries, 2 list pages, the annotation (GET and POST), and the
+	// 401, 404 and 429 error bodies of each operation that has them.
+	if checked < 20 {
+		t.Errorf("checked %d response examples, want at least 20", checked)
+	}
+}
+
+// The request body example of UpdateAnnotation validates as the form it
+// stands for, and each field broken on its own is rejected at its name.
+func TestAnnotationUpdateExampleValidates(t *testing.T) {
+	v := newTestValidator(t)
+	op := v.Document().Paths.Find("/v1/Voice/{CallSid}/Annotation").Post
+	example, ok := op.RequestBody.Value.Content.Get("application/x-www-form-urlencoded").Example.(map[string]any)
+	if !ok || len(example) != 7 {
+		t.Fatalf("UpdateAnnotation's body example: %v", example)
+	}
+	form := url.Values{}
+	for k, val := range example {
+		form.Set(k, fmt.Sprint(val))
+	}
+	post := func(form url.Values) error {
+		req := httptest.NewRequest(http.MethodPost, "/v1/Voice/"+validCallSID+"/Annotation", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		return v.ValidateRequest(req)
+	}
+	if err := post(form); err != nil {
+		t.Fatalf("the example: %v", err)
+	}
+	for field, bad := range map[string]string{"AnsweredBy": "robot", "ConnectivityIssue": "none", "QualityIssues": "echo,hiss",
+		"CallScore": "6", "Comment": strings.Repeat("x", 101), "Incident": strings.Repeat("x", 101)} {
+		broken := maps.Clone(form)
+		broken.Set(field, bad)
+		ve, ok := errors.AsType[*ValidationError](post(broken))
+		if !ok || !slices.Contains(ve.Pointers(), "/"+field) {
+			t.Errorf("%s=%.10s: %v, want a violation at /%s", field, bad, ve, field)
+		}
 	}
 }
 
