@@ -23,9 +23,9 @@ import (
 
 // proxiedSandbox starts the sandbox and `prism proxy --errors` in front of
 // it, and returns the sandbox and the proxy's base URL.
-func proxiedSandbox(t *testing.T) (*conformance.Server, string) {
+func proxiedSandbox(t *testing.T, opts ...conformance.ServerOption) (*conformance.Server, string) {
 	t.Helper()
-	srv, err := conformance.NewServer()
+	srv, err := conformance.NewServer(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
