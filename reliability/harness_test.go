@@ -33,6 +33,9 @@ func secretForms() []string {
 	return []string{sentinelToken, base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + sentinelToken))}
 }
 
+// validator is parsed once for the package.
+var validator = sync.OnceValues(conformance.NewValidator)
+
 // fastRetry keeps waits around a millisecond; MaxAttempts stays the default.
 func fastRetry() wrapper.RetryPolicy {
 	return wrapper.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}

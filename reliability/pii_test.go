@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -129,7 +130,7 @@ func breakParties(t *testing.T, body []byte) map[string][]byte {
 		}
 		return p
 	}
-	who := func(p map[string]any) any { return cmpOr(p["caller"], p["callee"]) }
+	who := func(p map[string]any) any { return cmp.Or(p["caller"], p["callee"]) }
 	variants := map[string]func(m map[string]any){
 		"from is an array of its caller": func(m map[string]any) { m["from"] = []any{who(party(m, "from"))} },
 		"from.caller is an array":        func(m map[string]any) { f := party(m, "from"); f["caller"] = []any{f["caller"]} },
