@@ -33,16 +33,7 @@ func postRaw(t *testing.T, srv *Server, sid, contentType, body string) (*http.Re
 	}
 	req.Header.Set("Content-Type", contentType)
 	req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
-	resp, err := srv.Client().Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := io.ReadAll(resp.Body)
-	_ = resp.Body.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body = io.NopCloser(bytes.NewReader(got))
+	resp, got := sandboxDo(t, srv, req)
 	// The validator reads the request body again.
 	req.Body = io.NopCloser(strings.NewReader(body))
 	return req, resp, got

@@ -33,6 +33,16 @@ type listPage struct {
 // and decodes it.
 func getPage(t *testing.T, srv *Server, v *Validator, pathAndQuery string) listPage {
 	t.Helper()
+	var p listPage
+	if err := json.Unmarshal(fetchPage(t, srv, v, pathAndQuery), &p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// fetchPage is getPage's body, before decoding.
+func fetchPage(t *testing.T, srv *Server, v *Validator, pathAndQuery string) []byte {
+	t.Helper()
 	req, resp, body := sandboxFetch(t, srv, pathAndQuery)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("GET %s: %d %s", pathAndQuery, resp.StatusCode, body)
@@ -42,11 +52,7 @@ func getPage(t *testing.T, srv *Server, v *Validator, pathAndQuery string) listP
 			t.Fatalf("GET %s: %v", pathAndQuery, err)
 		}
 	}
-	var p listPage
-	if err := json.Unmarshal(body, &p); err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return body
 }
 
 // walkPages follows next_page_url from the first page of query and returns
@@ -59,15 +65,7 @@ func walkPages[T any](t *testing.T, srv *Server, v *Validator, query string) []T
 		if pages > 200 {
 			t.Fatal("more than 200 pages: next_page_url loops")
 		}
-		req, resp, body := sandboxFetch(t, srv, next)
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("GET %s: %d %s", next, resp.StatusCode, body)
-		}
-		if v != nil {
-			if err := v.ValidateResponse(req, resp); err != nil {
-				t.Fatalf("GET %s: %v", next, err)
-			}
-		}
+		body := fetchPage(t, srv, v, next)
 		var p struct {
 			Meta          gen.PageMeta `json:"meta"`
 			CallSummaries []T          `json:"call_summaries"`

@@ -189,35 +189,24 @@ func (g *generator) call(stream uint64) popCall {
 	return c
 }
 
-// setParties sets from and to for the call type and direction.
+// setParties sets from and to for the call type and direction: the far end
+// (a PSTN party, a SIP URI or a Voice SDK client) calls one of the account's
+// numbers, or is called from it.
 func (g *generator) setParties(rng *rand.Rand, c *popCall) {
-	external := g.parties[rng.IntN(len(g.parties))]
-	own := g.twilio[rng.IntN(len(g.twilio))]
-	inbound := c.direction == string(gen.CallDirectionInbound) || c.direction == string(gen.CallDirectionTrunkingOriginating)
+	far := g.parties[rng.IntN(len(g.parties))]
+	near := g.twilio[rng.IntN(len(g.twilio))]
 	switch c.callType {
 	case gen.CallTypeSip:
-		uri := partyFacts{number: fmt.Sprintf("sip:%s@%s", pick(rng, sipUsers), pick(rng, sipDomains))}
-		if inbound {
-			c.from, c.to = uri, own
-		} else {
-			c.from, c.to = own, uri
-		}
-		return
+		far = partyFacts{number: fmt.Sprintf("sip:%s@%s", pick(rng, sipUsers), pick(rng, sipDomains))}
 	case gen.CallTypeClient:
-		client := partyFacts{number: "client:" + pick(rng, sipUsers)}
-		if inbound {
-			c.from, c.to = external, client
-		} else {
-			c.from, c.to = client, external
-		}
-		return
+		// A client calls, or is called by, a PSTN party.
+		near = partyFacts{number: "client:" + pick(rng, sipUsers)}
 	case gen.CallTypeWhatsapp:
-		external.carrier = "" // the carrier network is not involved
+		far.carrier = "" // the carrier network is not involved
 	}
-	if inbound {
-		c.from, c.to = external, own
-	} else {
-		c.from, c.to = own, external
+	c.from, c.to = near, far
+	if c.direction == string(gen.CallDirectionInbound) || c.direction == string(gen.CallDirectionTrunkingOriginating) {
+		c.from, c.to = far, near
 	}
 }
 

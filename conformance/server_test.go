@@ -48,6 +48,13 @@ func sandboxFetchAs(t *testing.T, srv *Server, path, user, pass string) (*http.R
 	if user != "" || pass != "" {
 		req.SetBasicAuth(user, pass)
 	}
+	resp, body := sandboxDo(t, srv, req)
+	return req, resp, body
+}
+
+// sandboxDo sends req and returns the response, its body read and put back.
+func sandboxDo(t *testing.T, srv *Server, req *http.Request) (*http.Response, []byte) {
+	t.Helper()
 	resp, err := srv.Client().Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +65,7 @@ func sandboxFetchAs(t *testing.T, srv *Server, path, user, pass string) (*http.R
 		t.Fatal(err)
 	}
 	resp.Body = io.NopCloser(bytes.NewReader(body))
-	return req, resp, body
+	return resp, body
 }
 
 func sandboxPath(sid string) string { return "/v1/Voice/" + sid + "/Summary" }
