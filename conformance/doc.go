@@ -5,7 +5,9 @@
 // and validates requests, responses and bare summary bodies; every violation
 // comes back with its JSON pointer and reason, and never with the value of a
 // PII field. The sandbox server serves realistic summaries from the same
-// document, checks credentials like Twilio and can inject network faults.
+// document (fixtures, and a generated population of thousands of calls that
+// the list endpoint filters and pages through), stores annotations, checks
+// credentials like Twilio and can inject network faults.
 //
 // This package imports kin-openapi; the client packages (wrapper, gen) do not.
 package conformance
