@@ -164,8 +164,14 @@ func (h *Handler) listPage(r *http.Request, params gen.ListSummariesParams) ([]b
 	}
 	bound := filterHash(filters)
 	if hi < len(matched) {
-		last := matched[hi-1]
-		next := pageToken{now: now, after: true, keyTime: last.key, keySID: last.entry.facts.sid, page: page + 1, filter: bound}
+		// After this page's last call; after the token's key for an empty
+		// page before every call (a previous page that no longer has any).
+		next := pageToken{now: now, after: true, page: page + 1, filter: bound}
+		if hi > 0 {
+			next.keyTime, next.keySID = matched[hi-1].key, matched[hi-1].entry.facts.sid
+		} else {
+			next.keyTime, next.keySID = tok.keyTime, tok.keySID // hi == 0 < len: only with a token
+		}
 		meta.NextPageURL = new(pageURL(base, filters, size, page+1, next.encode()))
 	}
 	if lo > 0 {

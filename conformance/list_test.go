@@ -259,6 +259,24 @@ func TestListPageTokens(t *testing.T) {
 	}
 }
 
+// A previous-page token that no call precedes any more gives an empty page
+// whose next_page_url leads to the first calls (found by reading: it used to
+// index before the first call).
+func TestListEmptyPageBeforeEveryCall(t *testing.T) {
+	srv := newListSandbox(t)
+	v := sandboxValidator(t)
+	tok := pageToken{now: testNow, keyTime: testNow.Add(time.Hour), keySID: "CAffffffffffffffffffffffffffffffff", page: 1, filter: filterHash(url.Values{})}
+	p := getPage(t, srv, v, "/v1/Voice/Summaries?PageSize=3&PageToken="+tok.encode())
+	if len(p.CallSummaries) != 0 || p.Meta.NextPageUrl == nil || p.Meta.PreviousPageUrl != nil {
+		t.Fatalf("%d items, meta %+v", len(p.CallSummaries), p.Meta)
+	}
+	first := getPage(t, srv, v, "/v1/Voice/Summaries?PageSize=3")
+	next := getPage(t, srv, v, strings.TrimPrefix(*p.Meta.NextPageUrl, srv.URL))
+	if len(next.CallSummaries) != 3 || string(next.CallSummaries[0]) != string(first.CallSummaries[0]) {
+		t.Errorf("next_page_url of the empty page does not lead to the first calls")
+	}
+}
+
 func rawToken(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 // Without StartTime and ProcessingState, Twilio's defaults: the last four

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strings"
 	"testing"
 )
 
@@ -27,6 +28,12 @@ func FuzzSandboxRequest(f *testing.F) {
 		{"", "0"}, // found by fuzzing: ServeMux redirected it
 		{sandboxPath("CAd45ec3c4af38967de454f9e45bb1cef4") + "/", ""},
 		{"/v1/Voice/CAd45ec3c4af38967de454f9e45bb1cef4/summary", ""},
+		{"/v1/Voice/Summaries", ""},
+		{"/v1/Voice/Summaries", "StartTime=99999999999999999999w&EndTime=2026-13-45"},
+		{"/v1/Voice/Summaries", "CallType=sip,,trunking&PageSize=1000&SortBy=end_time&ProcessingState=all"},
+		{"/v1/Voice/Summaries", "PageToken=" + pageToken{after: false, keySID: "CAffffffffffffffffffffffffffffffff", page: 3, filter: filterHash(nil)}.encode()},
+		{"/v1/Voice/Summaries", "CallScoreAnnotation=1,5&From=+1555&Subaccount=ACe268443e43d93dab7ebef303bbe9642f"},
+		{annotationPath("CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), ""},
 	} {
 		f.Add(seed.path, seed.query)
 	}
@@ -45,6 +52,49 @@ func FuzzSandboxRequest(f *testing.F) {
 		}
 		if rec.Header().Get("Content-Type") == "application/json" && !json.Valid(rec.Body.Bytes()) {
 			t.Fatalf("%s?%s: body is not JSON: %q", path, query, rec.Body.Bytes())
+		}
+	})
+}
+
+// FuzzAnnotationUpdate posts arbitrary bodies and content types to the
+// Annotation: never a panic, 200 or 400 (or 415-like 400 for a wrong type),
+// JSON bodies, and an annotation that still validates afterwards.
+func FuzzAnnotationUpdate(f *testing.F) {
+	h, err := NewHandler()
+	if err != nil {
+		f.Fatal(err)
+	}
+	v, err := NewValidator()
+	if err != nil {
+		f.Fatal(err)
+	}
+	const sid = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	for _, seed := range []struct{ contentType, body string }{
+		{"application/x-www-form-urlencoded", "CallScore=2&QualityIssues=low_volume,echo&Spam=true"},
+		{"application/x-www-form-urlencoded", "CallScore=&Comment=&Incident="},
+		{"application/x-www-form-urlencoded", "CallScore=6&AnsweredBy=robot"},
+		{"application/x-www-form-urlencoded", "QualityIssues=,&Spam=TRUE&CallScore=1e3"},
+		{"application/x-www-form-urlencoded; charset=utf-8", "Comment=%ff%fe&Incident=%"},
+		{"application/json", `{"CallScore":2}`},
+		{"", ""},
+	} {
+		f.Add(seed.contentType, seed.body)
+	}
+	f.Fuzz(func(t *testing.T, contentType, body string) {
+		req := httptest.NewRequest(http.MethodPost, "http://sandbox.test"+annotationPath(sid), strings.NewReader(body))
+		req.Header.Set("Content-Type", contentType)
+		req.SetBasicAuth(h.AccountSID(), h.AuthToken())
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK && rec.Code != http.StatusBadRequest {
+			t.Fatalf("%q %q: status %d", contentType, body, rec.Code)
+		}
+		if !json.Valid(rec.Body.Bytes()) {
+			t.Fatalf("%q %q: body is not JSON: %q", contentType, body, rec.Body.Bytes())
+		}
+		stored, _ := h.Annotation(sid)
+		if err := v.ValidateSchema("Annotation", stored); err != nil {
+			t.Fatalf("after %q %q the annotation breaks the document: %v", contentType, body, err)
 		}
 	})
 }
