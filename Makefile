@@ -52,14 +52,14 @@ bench-smoke:
 
 ## fuzz: each fuzz target for FUZZTIME; a crasher is written to its package's testdata/fuzz/
 FUZZTIME ?= 30s
-FUZZ_TARGETS = ./wrapper/:FuzzParseSummary ./wrapper/:FuzzFetchSummary ./wrapper/:FuzzCallSID \
-	./wrapper/:FuzzOptions ./wrapper/:FuzzParseRetryAfter \
-	./conformance/:FuzzValidateSummary ./conformance/:FuzzValidateResponse
+# Every Fuzz* function of every package, found with `go test -list`, so a new
+# target cannot be forgotten here.
 fuzz:
-	@set -e; for t in $(FUZZ_TARGETS); do \
-		pkg=$${t%%:*}; name=$${t##*:}; \
-		echo "== $$name ($$pkg, $(FUZZTIME))"; \
-		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		for name in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+			echo "== $$name ($$pkg, $(FUZZTIME))"; \
+			$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 2s $$pkg; \
+		done; \
 	done
 
 ## fuzz-smoke: each fuzz target for 10 s, so that a regression shows in CI
