@@ -2,7 +2,6 @@ package wrapper
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"iter"
@@ -209,36 +208,4 @@ func pageURL(p *SummaryPage) string {
 		return ""
 	}
 	return *p.Meta.Url
-}
-
-// rawPage is a page with its summaries left undecoded, so that each keeps
-// its exact bytes.
-type rawPage struct {
-	CallSummaries *[]json.RawMessage `json:"call_summaries"`
-	Meta          *gen.PageMeta      `json:"meta"`
-}
-
-var errNoSummaries = errors.New("no call_summaries array")
-
-func decodePage(status int, body []byte) (*SummaryPage, error) {
-	const what = "summaries page"
-	var rp rawPage
-	if err := decodeObject(status, body, what, &rp); err != nil {
-		return nil, err
-	}
-	if rp.CallSummaries == nil {
-		return nil, &DecodeError{StatusCode: status, Offset: -1, Err: errNoSummaries, what: what}
-	}
-	p := &SummaryPage{Summaries: make([]*Summary, len(*rp.CallSummaries))}
-	if rp.Meta != nil {
-		p.Meta = *rp.Meta
-	}
-	for i, raw := range *rp.CallSummaries {
-		s, err := decodeSummary(status, raw) // json.RawMessage is a copy: s owns it
-		if err != nil {
-			return nil, fmt.Errorf("call_summaries[%d]: %w", i, err)
-		}
-		p.Summaries[i] = s
-	}
-	return p, nil
 }
