@@ -28,13 +28,13 @@ type annotateOptions struct {
 func runAnnotate(ctx context.Context, e *env, args []string) error {
 	var o annotateOptions
 	fs := newFlagSet("annotate")
-	fs.Var(intValue{&o.score}, "score", "call `score`: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad")
+	fs.Var(optionalInt(&o.score), "score", "call `score`: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad")
 	fs.Var(listValue{&o.issues}, "issue", "quality `issue`, repeatable or comma-separated: low_volume, choppy_robotic, echo, dtmf, latency, owa, static_noise, no_quality_issue, unknown_quality_issue")
-	fs.Var(triBool{&o.spam}, "spam", "mark the call as spam (--spam=false: as not spam)")
+	fs.Var(triBool(&o.spam), "spam", "mark the call as spam (--spam=false: as not spam)")
 	fs.StringVar(&o.answeredBy, "answered-by", "", "who `answered`: human, machine or unknown_answered_by")
 	fs.StringVar(&o.connectivity, "connectivity", "", "connectivity `issue`: no_connectivity_issue, invalid_number, caller_id, dropped_call, number_reachability, unknown_connectivity_issue")
-	fs.Var(stringValue{&o.comment}, "comment", "free `text`, at most 100 characters; no personal data (Twilio does not treat it as PII)")
-	fs.Var(stringValue{&o.incident}, "incident", "incident or ticket `reference`, at most 100 characters")
+	fs.Var(optionalString(&o.comment), "comment", "free `text`, at most 100 characters; no personal data (Twilio does not treat it as PII)")
+	fs.Var(optionalString(&o.incident), "incident", "incident or ticket `reference`, at most 100 characters")
 	fs.BoolVar(&o.json, "json", false, "print the annotation's JSON exactly as received")
 	fs.StringVar(&o.target.baseURL, "base-url", "", "send requests to this `URL` (a proxy, 'callsummary serve', a test server)")
 	fs.StringVar(&o.target.region, "region", "", "Twilio `region`, e.g. ie1 (default $TWILIO_REGION, else us1)")
@@ -64,20 +64,13 @@ Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
 	case !callSIDPattern.MatchString(pos[0]):
 		return usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
 			callSIDPattern, 34, len(pos[0]))
-	case o.target.timeout < 0:
-		return usagef("--timeout must not be negative")
 	}
 	sid, update := pos[0], o.update()
-	c, t, err := newCLIClient(e, o.target)
+	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
 	if err != nil {
 		return err
 	}
-	defer t.close()
-	if o.target.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.target.timeout)
-		defer cancel()
-	}
+	defer done()
 	var a *wrapper.Annotation
 	if noLabels(update) {
 		a, err = c.FetchAnnotation(ctx, sid)

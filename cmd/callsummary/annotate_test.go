@@ -80,6 +80,7 @@ func TestAnnotateUsageErrorsSendNothing(t *testing.T) {
 		{[]string{readmeSID, "--comment", strings.Repeat("é", 101)}, "Comment is 101 characters long"},
 		{[]string{"CA123", "--score", "2"}, "not a call SID"},
 		{[]string{"--score", "2"}, "missing CALLSID"},
+		{[]string{readmeSID, "--timeout", "-1s"}, "--timeout must not be negative"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
 			r := runCLI(t, t.Context(), twilioEnv, "", append([]string{"annotate", "--base-url", f.URL}, tt.args...)...)

@@ -32,61 +32,56 @@ func (l listValue) Set(s string) error {
 	return nil
 }
 
-// triBool is a boolean flag that stays nil unless given: --has-tag sends
-// HasTag=true, --has-tag=false sends false, nothing sends nothing.
-type triBool struct{ v **bool }
-
-func (t triBool) IsBoolFlag() bool { return true }
-
-func (t triBool) String() string {
-	if t.v == nil || *t.v == nil {
-		return ""
-	}
-	return strconv.FormatBool(**t.v)
+// optional is a flag that stays nil unless given, so that "not given" and
+// a zero value (--spam=false, --comment "") differ.
+type optional[T any] struct {
+	v      **T
+	parse  func(string) (T, error)
+	isBool bool
 }
 
-func (t triBool) Set(s string) error {
-	b, err := strconv.ParseBool(s)
+func (o optional[T]) IsBoolFlag() bool { return o.isBool }
+
+func (o optional[T]) String() string {
+	if o.v == nil || *o.v == nil {
+		return ""
+	}
+	return fmt.Sprint(**o.v)
+}
+
+func (o optional[T]) Set(s string) error {
+	v, err := o.parse(s)
 	if err != nil {
-		return fmt.Errorf("want true or false")
+		return err
 	}
-	*t.v = &b
+	*o.v = &v
 	return nil
 }
 
-// intValue is an integer flag that stays nil unless given.
-type intValue struct{ v **int }
-
-func (i intValue) String() string {
-	if i.v == nil || *i.v == nil {
-		return ""
-	}
-	return strconv.Itoa(**i.v)
+// triBool: --has-tag sends HasTag=true, --has-tag=false sends false,
+// nothing sends nothing.
+func triBool(v **bool) optional[bool] {
+	return optional[bool]{v: v, isBool: true, parse: func(s string) (bool, error) {
+		b, err := strconv.ParseBool(s)
+		if err != nil {
+			return false, fmt.Errorf("want true or false")
+		}
+		return b, nil
+	}}
 }
 
-func (i intValue) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return fmt.Errorf("want a whole number")
-	}
-	*i.v = &n
-	return nil
+func optionalInt(v **int) optional[int] {
+	return optional[int]{v: v, parse: func(s string) (int, error) {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return 0, fmt.Errorf("want a whole number")
+		}
+		return n, nil
+	}}
 }
 
-// stringValue is a string flag that stays nil unless given, so that an
-// explicit "" can be sent.
-type stringValue struct{ v **string }
-
-func (s stringValue) String() string {
-	if s.v == nil || *s.v == nil {
-		return ""
-	}
-	return **s.v
-}
-
-func (s stringValue) Set(v string) error {
-	*s.v = &v
-	return nil
+func optionalString(v **string) optional[string] {
+	return optional[string]{v: v, parse: func(s string) (string, error) { return s, nil }}
 }
 
 // parseAgo reads a duration before now: Twilio's forms (30m, 4h, 3d, 1w)

@@ -66,20 +66,20 @@ func runList(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.toCarrier, "to-carrier", "", "destination `carrier`")
 	fs.StringVar(&o.fromCountry, "from-country", "", "`country` code of the caller, e.g. US")
 	fs.StringVar(&o.toCountry, "to-country", "", "`country` code of the callee")
-	fs.Var(triBool{&o.hasTag}, "has-tag", "only calls with (or, =false, without) Voice Insights tags")
-	fs.Var(triBool{&o.verified}, "verified-caller", "only calls whose caller was (=false: was not) verified with SHAKEN/STIR")
-	fs.Var(triBool{&o.abnormal}, "abnormal-session", "only calls whose last SIP response was (=false: was not) other than 200")
+	fs.Var(triBool(&o.hasTag), "has-tag", "only calls with (or, =false, without) Voice Insights tags")
+	fs.Var(triBool(&o.verified), "verified-caller", "only calls whose caller was (=false: was not) verified with SHAKEN/STIR")
+	fs.Var(triBool(&o.abnormal), "abnormal-session", "only calls whose last SIP response was (=false: was not) other than 200")
 	fs.StringVar(&o.answeredBy, "answered-by", "", "Answering Machine Detection `result`, e.g. human, machine_start")
 	fs.StringVar(&o.subaccount, "subaccount", "", "list a subaccount's calls (`AC…`)")
 	fs.StringVar(&o.annotated, "annotated-by", "", "annotated answerer: human or machine")
 	fs.Var(listValue{&o.connectivity}, "annotated-connectivity", "annotated connectivity `issues`, comma-separated, e.g. dropped_call")
 	fs.Var(listValue{&o.issues}, "annotated-issue", "annotated quality `issues`, comma-separated, e.g. choppy_robotic,echo")
 	fs.Var(listValue{&o.scores}, "annotated-score", "annotated call `scores`, comma-separated, e.g. 1,2")
-	fs.Var(triBool{&o.spam}, "annotated-spam", "only calls annotated as spam (=false: as not spam)")
-	fs.Var(triBool{&o.branded}, "branded", "only Branded Calls (=false: not branded)")
-	fs.Var(triBool{&o.logo}, "branded-logo", "only branded calls that showed (=false: did not show) the logo")
+	fs.Var(triBool(&o.spam), "annotated-spam", "only calls annotated as spam (=false: as not spam)")
+	fs.Var(triBool(&o.branded), "branded", "only Branded Calls (=false: not branded)")
+	fs.Var(triBool(&o.logo), "branded-logo", "only branded calls that showed (=false: did not show) the logo")
 	fs.StringVar(&o.brandedType, "branded-type", "", "branded call `type`: in_band or out_of_band")
-	fs.Var(triBool{&o.integrity}, "voice-integrity", "only calls from numbers with (=false: without) Voice Integrity")
+	fs.Var(triBool(&o.integrity), "voice-integrity", "only calls from numbers with (=false: without) Voice Integrity")
 	fs.StringVar(&o.useCase, "voice-integrity-use-case", "", "Voice Integrity `use case`, e.g. customer_support")
 	fs.StringVar(&o.identity, "business-identity", "", "business profile `identity`: direct_customer or isv_reseller_or_partner")
 	fs.StringVar(&o.industry, "business-industry", "", "business profile `industry`, e.g. banking")
@@ -118,41 +118,41 @@ Exit status: 0 ok; 1 Twilio said no (rows already printed stay printed);
 	if err != nil {
 		return err
 	}
-	switch {
-	case o.limit < 0:
+	if o.limit < 0 {
 		return usagef("--limit must not be negative")
-	case o.target.timeout < 0:
-		return usagef("--timeout must not be negative")
 	}
-	c, t, err := newCLIClient(e, o.target)
+	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
 	if err != nil {
 		return err
 	}
-	defer t.close()
-	if o.target.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, o.target.timeout)
-		defer cancel()
-	}
+	defer done()
 	if err := streamList(ctx, e.stdout, c, filter, o.limit, write); err != nil {
 		return explainList(ctx, err, o.target, t)
 	}
 	return nil
 }
 
-// newCLIClient resolves the target as fetch does and builds a client that
-// reports retries on stderr.
-func newCLIClient(e *env, o fetchOptions) (*wrapper.Client, target, error) {
+// newCLIClient resolves the target as fetch does, builds a client that
+// reports retries on stderr, and bounds ctx by --timeout. done stops the
+// sandbox, if one was started, and releases the timer.
+func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context, *wrapper.Client, target, func(), error) {
+	if o.timeout < 0 {
+		return ctx, nil, target{}, nil, usagef("--timeout must not be negative")
+	}
 	t, err := resolveTarget(e, o)
 	if err != nil {
-		return nil, t, err
+		return ctx, nil, t, nil, err
 	}
 	c, err := wrapper.NewClient(append(slices.Clone(t.opts), wrapper.WithLogger(progressLogger(e.stderr)))...)
 	if err != nil {
 		t.close()
-		return nil, t, &cliError{code: exitUsage, err: err, help: true}
+		return ctx, nil, t, nil, &cliError{code: exitUsage, err: err, help: true}
 	}
-	return c, t, nil
+	cancel := context.CancelFunc(func() {})
+	if o.timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, o.timeout)
+	}
+	return ctx, c, t, func() { cancel(); t.close() }, nil
 }
 
 // streamList writes the rows of each page, then flushes: the user sees a

@@ -222,6 +222,7 @@ func TestListUsageErrorsSendNothing(t *testing.T) {
 		{[]string{"--has-tag=maybe"}, "has-tag"},
 		{[]string{"--subaccount", "AC1"}, "Subaccount"},
 		{[]string{"--limit", "-1"}, "--limit"},
+		{[]string{"--timeout", "-1s"}, "--timeout must not be negative"},
 		{[]string{"extra"}, "takes no arguments"},
 	} {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
