@@ -29,8 +29,9 @@ type SummaryPage struct {
 // NextCursor is the cursor of the next page (Twilio's meta.next_page_url),
 // or "" on the last page. It holds the filter, so it is all
 // FetchSummaryPage needs to continue; it can be stored and used later, by
-// a Client with the same base URL. It may hold the From and To filters:
-// treat it as PII.
+// a Client with the same base URL, for as long as Twilio honours the page
+// token in it (Twilio does not document how long). It may hold the From
+// and To filters: treat it as PII.
 func (p *SummaryPage) NextCursor() string {
 	if p == nil || p.Meta.NextPageUrl == nil {
 		return ""
