@@ -51,6 +51,14 @@ type AnnotationUpdate struct {
 	Incident *string
 }
 
+// Validate reports the first field the API would refuse (or that none is
+// set), as ErrInvalidAnnotation, without sending anything: UpdateAnnotation
+// does the same first.
+func (u AnnotationUpdate) Validate() error {
+	_, err := u.form()
+	return err
+}
+
 // form validates u and maps it to the generated form body.
 func (u *AnnotationUpdate) form() (gen.AnnotationUpdate, error) {
 	e := ErrInvalidAnnotation

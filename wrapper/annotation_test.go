@@ -129,6 +129,9 @@ func TestUpdateAnnotationInvalid(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			hs := newHarness(t, serve(200, []byte(annotationBody)))
+			if err := tt.u.Validate(); tt.sid == testCallSID && (!errors.Is(err, ErrInvalidAnnotation) || !strings.Contains(err.Error(), tt.want)) {
+				t.Errorf("Validate: %v", err)
+			}
 			_, err := hs.c.UpdateAnnotation(context.Background(), tt.sid, tt.u)
 			if !errors.Is(err, ErrInvalidAnnotation) && !errors.Is(err, ErrInvalidCallSID) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("err = %v; want %q", err, tt.want)

@@ -52,6 +52,8 @@ func TestContractNames(t *testing.T) {
 		_ func(time.Duration) wrapper.ListTime                                                                  = wrapper.Since
 		_ func(time.Time) wrapper.ListTime                                                                      = wrapper.At
 		_ func(*wrapper.Annotation) []byte                                                                      = (*wrapper.Annotation).Raw
+		_ func(wrapper.ListFilter) error                                                                        = wrapper.ListFilter.Validate
+		_ func(wrapper.AnnotationUpdate) error                                                                  = wrapper.AnnotationUpdate.Validate
 		_ error                                                                                                 = wrapper.ErrInvalidFilter
 		_ error                                                                                                 = wrapper.ErrInvalidAnnotation
 		_ error                                                                                                 = wrapper.ErrInvalidCursor

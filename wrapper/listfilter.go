@@ -82,6 +82,11 @@ var (
 	countryCode       = regexp.MustCompile(`^[A-Za-z]{2}$`)
 )
 
+// Validate reports the first field the API would refuse, as
+// ErrInvalidFilter, without sending anything: ListSummaries does the same
+// before its first request. Relative bounds are compared at time.Now.
+func (f ListFilter) Validate() error { return f.validate(time.Now()) }
+
 // validate checks every field; now resolves relative bounds to compare
 // Start with End.
 func (f *ListFilter) validate(now time.Time) error {

@@ -44,6 +44,9 @@ func TestListFilterEncoding(t *testing.T) {
 		BusinessProfileType: gen.ListSummariesParamsBusinessProfileTypePrimary,
 		PageSize:            1000,
 	}
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := collect(t, hs.c.ListSummaries(context.Background(), f)); err != nil {
 		t.Fatal(err)
 	}
@@ -134,6 +137,9 @@ func TestListFilterInvalid(t *testing.T) {
 			}
 			if _, err := hs.c.FetchSummaryPage(context.Background(), tt.f, ""); !errors.Is(err, ErrInvalidFilter) {
 				t.Errorf("FetchSummaryPage: %v", err)
+			}
+			if err := tt.f.Validate(); !errors.Is(err, ErrInvalidFilter) || !strings.Contains(err.Error(), tt.wantMsg) {
+				t.Errorf("Validate: %v", err)
 			}
 			hs.wantHits(0)
 		})
