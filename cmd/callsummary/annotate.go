@@ -66,6 +66,9 @@ Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
 			callSIDPattern, 34, len(pos[0]))
 	}
 	sid, update := pos[0], o.update()
+	if err := update.Validate(); err != nil && !noLabels(update) { // before a sandbox is started or anything sent
+		return &cliError{code: exitUsage, err: err, help: true}
+	}
 	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
 	if err != nil {
 		return err

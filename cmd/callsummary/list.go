@@ -121,6 +121,9 @@ Exit status: 0 ok; 1 Twilio said no (rows already printed stay printed);
 	if o.limit < 0 {
 		return usagef("--limit must not be negative")
 	}
+	if err := filter.Validate(); err != nil { // before a sandbox is started or anything sent
+		return &cliError{code: exitUsage, err: err, help: true}
+	}
 	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
 	if err != nil {
 		return err

@@ -51,3 +51,16 @@ func TestAnnotateSandbox(t *testing.T) {
 		}
 	}
 }
+
+// A refused filter or update is reported before the sandbox is started.
+func TestUsageErrorsStartNoSandbox(t *testing.T) {
+	for _, args := range [][]string{
+		{"list", "--call-type", "pstn"},
+		{"annotate", readmeSID, "--score", "9"},
+	} {
+		r := runCLI(t, t.Context(), nil, "", args...)
+		if r.code != exitUsage || strings.Contains(r.stderr, "sandbox") || r.stdout != "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
