@@ -133,6 +133,15 @@ func (t *table) decode() {
 		)
 	}
 	t.printf("\n")
+	t.printf("Same fields only (`BenchmarkDecodeSameFields`: ClientCall without from, to, attributes, properties, trust and annotation, which the minimal struct skips):\n\n")
+	t.printf("| impl | time/op | B/op | allocs/op | this time ÷ minimal |\n| --- | --- | ---: | ---: | ---: |\n")
+	sameMin := t.get("DecodeSameFields/payload=ClientCall/impl=minimal", "sec/op")
+	for _, impl := range []string{"gen", "minimal"} {
+		n := "DecodeSameFields/payload=ClientCall/impl=" + impl
+		sec := t.get(n, "sec/op")
+		t.printf("| %s | %s | %.0f | %.0f | %.2f× |\n", impl, us(sec), t.get(n, "B/op"), t.get(n, "allocs/op"), sec/sameMin)
+	}
+	t.printf("\n")
 	t.printf("### Decode and read sdk_edge inbound MOS avg (`BenchmarkDecodeMOS`, ClientCall)\n\n")
 	t.printf("| impl | time/op | B/op | allocs/op | twilio-go time ÷ this |\n| --- | --- | ---: | ---: | ---: |\n")
 	tw := t.get("DecodeMOS/payload=ClientCall/impl=twilio", "sec/op")
