@@ -56,16 +56,11 @@ Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
 	if err != nil {
 		return err
 	}
-	switch {
-	case len(pos) == 0:
-		return usagef("missing CALLSID")
-	case len(pos) > 1:
-		return usagef("one CALLSID at a time; got %d arguments", len(pos))
-	case !callSIDPattern.MatchString(pos[0]):
-		return usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
-			callSIDPattern, 34, len(pos[0]))
+	sid, err := callSIDArg(pos)
+	if err != nil {
+		return err
 	}
-	sid, update := pos[0], o.update()
+	update := o.update()
 	if err := update.Validate(); err != nil && !noLabels(update) { // before a sandbox is started or anything sent
 		return &cliError{code: exitUsage, err: err, help: true}
 	}

@@ -52,22 +52,16 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 	if err != nil {
 		return err
 	}
+	sid, err := callSIDArg(pos)
+	if err != nil {
+		return err
+	}
 	switch {
-	case len(pos) == 0:
-		return usagef("missing CALLSID")
-	case len(pos) > 1:
-		return usagef("one CALLSID at a time; got %d arguments", len(pos))
-	case !callSIDPattern.MatchString(pos[0]):
-		// The value is not echoed: a mistaken argument can be a token.
-		return usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
-			callSIDPattern, 34, len(pos[0]))
 	case o.timeout < 0:
 		return usagef("--timeout must not be negative")
 	case o.pollInterval <= 0:
 		return usagef("--poll-interval must be positive")
 	}
-	sid := pos[0]
-
 	if o.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, o.timeout)
