@@ -70,7 +70,10 @@ type ListFilter struct {
 
 	// PageSize is the number of summaries per page, 1 to 1000; 0 leaves
 	// Twilio's default (50). It changes the number of requests, not the
-	// summaries listed.
+	// summaries listed. A page, like any response, is bounded by
+	// MaxResponseBytes: 1000 summaries of 3 kB (the document's largest
+	// example) are 3 MB; summaries over 10 kB each would need a smaller
+	// page.
 	PageSize int
 }
 
