@@ -4,6 +4,8 @@
 // Usage:
 //
 //	callsummary fetch [flags] CALLSID   a call-quality report (or --json, the bytes received)
+//	callsummary list [flags]            summaries filtered and paged, as a table, CSV or JSON lines
+//	callsummary annotate [flags] CALLSID  read or set a call's annotation (score, issues, spam, comment)
 //	callsummary validate FILE... | -    validate summary JSON against the OpenAPI document
 //	callsummary serve [--addr ADDR]     run the sandbox server for other tools
 //	callsummary sandbox                 list the sandbox's sample calls
@@ -26,6 +28,11 @@
 // fetch --json prints the bytes received, unknown fields and all; --wait
 // polls until the summary is complete, showing each poll on stderr;
 // --validate checks every response against the OpenAPI document.
+//
+// list streams rows as pages arrive (--limit stops fetching); its filters
+// mirror Twilio's (--call-type sip,trunking, --since 4h, --has-tag, ...).
+// annotate without label flags reads the annotation; with --score, --issue,
+// --spam, --comment or --incident it updates it, validated before sending.
 //
 // serve runs the same sandbox on an address, for curl, Prism or another SDK.
 // With --lifecycle every call counts as ended when the sandbox started, so
