@@ -183,6 +183,7 @@ func (t *table) conformance() {
 		{"└ part: `json.Unmarshal` of the body into `any`", "ValidateParts/part=decode-any"},
 		{"└ part: kin-openapi `Schema.VisitJSON` of the decoded value", "ValidateParts/part=visit"},
 		{"└ floor: reading the body's tokens with `jsontext`, nothing else", "ValidateParts/part=tokenize"},
+		{"proposal: the schema compiled once, the body's tokens walked (`proposals/streamvalidate`)", "StreamValidate"},
 		{"`ValidateResponse(req, resp)`", "Validate/op=response"},
 		{"wrapper fetch, plain transport", "ValidatingTransport/transport=plain"},
 		{"wrapper fetch, validating transport (fail mode)", "ValidatingTransport/transport=validating"},
