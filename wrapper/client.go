@@ -203,7 +203,13 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 // the limit here only keeps this function safe on its own.
 func (c *Client) readBody(resp *http.Response, what string) ([]byte, error) {
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	var body []byte
+	var err error
+	if bb, ok := resp.Body.(*bufferedBody); ok {
+		body = bb.data // read and bounded by the doer; nobody else holds it
+	} else {
+		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("callsummary: reading %s: %w", what, err)
 	}

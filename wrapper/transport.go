@@ -148,7 +148,15 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 		return nil, d.explainTimeout(req.Context(), withoutQuery(err))
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, d.maxBytes+1))
+	// Size the buffer from Content-Length when the server sent one: a
+	// summary is then read with one allocation instead of io.ReadAll's
+	// successive growths.
+	var buf bytes.Buffer
+	if n := resp.ContentLength; n > 0 && n <= d.maxBytes {
+		buf.Grow(int(n) + bytes.MinRead)
+	}
+	_, err = buf.ReadFrom(io.LimitReader(resp.Body, d.maxBytes+1))
+	body := buf.Bytes()
 	if err != nil {
 		err = d.explainTimeout(req.Context(), err)
 		return nil, fmt.Errorf("callsummary: reading response body (HTTP %d): %w", resp.StatusCode, err)
@@ -156,7 +164,7 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	if int64(len(body)) > d.maxBytes {
 		return nil, fmt.Errorf("%w: more than %d bytes (HTTP %d)", ErrResponseTooLarge, d.maxBytes, resp.StatusCode)
 	}
-	resp.Body = io.NopCloser(bytes.NewReader(body))
+	resp.Body = &bufferedBody{Reader: bytes.NewReader(body), data: body}
 	resp.ContentLength = int64(len(body))
 	return resp, nil
 }
@@ -230,3 +238,12 @@ func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*
 		return nil
 	}
 }
+
+// bufferedBody is a response body the doer has already read into memory:
+// Client.readBody takes its bytes instead of copying them a second time.
+type bufferedBody struct {
+	*bytes.Reader
+	data []byte
+}
+
+func (*bufferedBody) Close() error { return nil }
