@@ -67,4 +67,4 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZTIME=10s
 
 ## ci: everything CI runs on a fresh clone
-ci: fmt-check vet check-generated spec test fuzz-smoke peers
+ci: fmt-check vet check-generated spec test fuzz-smoke bench-smoke peers
