@@ -153,7 +153,7 @@ func (c *Client) checkCall(ctx context.Context, callSID, method string) error {
 	case ctx == nil:
 		return errNilContext
 	}
-	return validateCallSID(callSID)
+	return ValidateCallSID(callSID)
 }
 
 // readAnnotation reads the response of either annotation request.

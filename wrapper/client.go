@@ -118,10 +118,15 @@ func (c *Client) GoString() string { return c.String() }
 // Format makes every verb, %+v and %x included, print String.
 func (c *Client) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, c.String()) }
 
-// validateCallSID says what is wrong without echoing the value, which
+// CallSIDPattern is the pattern the document gives a call SID.
+const CallSIDPattern = `^CA[0-9a-fA-F]{32}$`
+
+// ValidateCallSID reports whether sid is a call SID (CallSIDPattern), as
+// every method taking one does before sending anything. The error wraps
+// ErrInvalidCallSID and says what is wrong without echoing the value, which
 // could be a token passed by mistake.
-func validateCallSID(sid string) error {
-	const want = "want ^CA[0-9a-fA-F]{32}$"
+func ValidateCallSID(sid string) error {
+	const want = "want " + CallSIDPattern
 	switch {
 	case sid == "":
 		return fmt.Errorf("%w: empty; %s", ErrInvalidCallSID, want)
@@ -171,7 +176,7 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	if ctx == nil {
 		return nil, errNilContext
 	}
-	if err := validateCallSID(callSID); err != nil {
+	if err := ValidateCallSID(callSID); err != nil {
 		return nil, err
 	}
 	var fs fetchSettings

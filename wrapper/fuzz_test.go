@@ -229,9 +229,9 @@ func FuzzCallSID(f *testing.F) {
 	c := fuzzClient(f, fs.srv.URL)
 	f.Fuzz(func(t *testing.T, sid string) {
 		valid := callSIDPattern.MatchString(sid)
-		err := validateCallSID(sid)
+		err := ValidateCallSID(sid)
 		if (err == nil) != valid {
-			t.Fatalf("validateCallSID(%q) = %v, pattern match %v", sid, err, valid)
+			t.Fatalf("ValidateCallSID(%q) = %v, pattern match %v", sid, err, valid)
 		}
 		before := fs.hits.Load()
 		_, err = c.FetchSummary(context.Background(), sid)

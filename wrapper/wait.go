@@ -73,7 +73,7 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 			return nil, err
 		}
 	}
-	if err := validateCallSID(callSID); err != nil {
+	if err := ValidateCallSID(callSID); err != nil {
 		return nil, err
 	}
 	interval, maxInterval := w.interval, w.interval*pollCapFactor

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"time"
 
@@ -18,11 +17,6 @@ type fetchOptions struct {
 	baseURL, region, edge        string
 	timeout, pollInterval        time.Duration
 }
-
-// callSIDPattern is the CallSid path parameter's pattern in the document.
-// Checked here, before a sandbox is started or a client built, so that a
-// malformed SID is a usage error and costs nothing.
-var callSIDPattern = regexp.MustCompile(`^CA[0-9a-fA-F]{32}$`)
 
 func runFetch(ctx context.Context, e *env, args []string) error {
 	var o fetchOptions
