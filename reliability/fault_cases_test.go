@@ -159,7 +159,7 @@ func faultCases() []faultCase {
 			}},
 		{name: "invalid JSON (200, half a summary)", expect: "not retry (a 200 is final), return a *DecodeError at the cut",
 			faults: always(conformance.Fault{Kind: conformance.FaultInvalidJSON}), requests: 1, attempts: 1,
-			want: "*wrapper.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "unexpected end of JSON input"},
+			want: "*wrapper.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "unexpected EOF"},
 			check: wantDecodeOffset(func(full int) int64 { return int64(full / 2) })},
 		{name: "schema violation (call_type pstn, duration a string)", expect: "not retry; the string duration cannot decode: *DecodeError naming the field",
 			faults: always(conformance.Fault{Kind: conformance.FaultSchemaViolation}), requests: 1, attempts: 1,

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/voiceinsights/callsummary/gen"
 )
 
@@ -267,13 +270,15 @@ func TestFetchSummaryDecodeError(t *testing.T) {
 		name       string
 		body       string
 		wantOffset bool
+		wantPtr    string
 		wantErr    any
 	}{
-		{"type mismatch", `{"call_sid": "CAd45ec3c4af38967de454f9e45bb1cef4", "duration": "long"}`, true, new(*json.UnmarshalTypeError)},
-		{"syntax", `{"call_sid": "CA`, true, new(*json.SyntaxError)},
-		{"html", `<html>ok</html>`, false, nil},
-		{"null", `null`, false, nil},
-		{"empty", ``, false, nil},
+		{"type mismatch", `{"call_sid": "CAd45ec3c4af38967de454f9e45bb1cef4", "duration": "long"}`, true, "/duration", new(*jsonv2.SemanticError)},
+		{"deep type mismatch", `{"sdk_edge": {"metrics": {"inbound": {"jitter": {"avg": "high"}}}}}`, true, "/sdk_edge/metrics/inbound/jitter/avg", new(*jsonv2.SemanticError)},
+		{"syntax", `{"call_sid": "CA`, true, "/call_sid", new(*jsontext.SyntacticError)},
+		{"html", `<html>ok</html>`, false, "", nil},
+		{"null", `null`, false, "", nil},
+		{"empty", ``, false, "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -288,6 +293,9 @@ func TestFetchSummaryDecodeError(t *testing.T) {
 			}
 			if (de.Offset > 0) != tt.wantOffset {
 				t.Errorf("Offset = %d, want known: %v", de.Offset, tt.wantOffset)
+			}
+			if de.Pointer != tt.wantPtr {
+				t.Errorf("Pointer = %q, want %q", de.Pointer, tt.wantPtr)
 			}
 			if tt.wantErr != nil && !errors.As(err, tt.wantErr) {
 				t.Errorf("err %v does not unwrap to %T", err, tt.wantErr)

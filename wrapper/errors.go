@@ -1,12 +1,14 @@
 package wrapper
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voiceinsights/callsummary/gen"
 )
@@ -108,7 +110,7 @@ func statusText(code int) string {
 func newAPIError(status int, body []byte, redact func(string) string) *APIError {
 	e := &APIError{StatusCode: status}
 	var te gen.Error
-	if json.Unmarshal(body, &te) == nil && (te.Code != nil || te.Message != nil) {
+	if unmarshal(body, &te) == nil && (te.Code != nil || te.Message != nil) {
 		if te.Code != nil {
 			e.Code = *te.Code
 		}
@@ -164,14 +166,22 @@ func excerpt(b []byte, n int) string {
 }
 
 // DecodeError is a 2xx response whose body is not what was asked for: a
-// Call Summary, a list page or an annotation.
+// Call Summary, a list page or an annotation. Err is the decoder's error:
+// a *json.SemanticError (a value of the wrong type) or a
+// *jsontext.SyntacticError (not JSON) of encoding/json/v2, as the module
+// github.com/go-json-experiment/json spells them, or one of this package's
+// own (an empty body, a body that is not a JSON object).
 type DecodeError struct {
 	StatusCode int
 	// Offset is the byte offset in the body near which decoding failed,
 	// or -1 when the decoder does not say.
 	Offset int64
-	Err    error
-	what   string // "summary" when empty
+	// Pointer is the JSON Pointer (RFC 6901) of the value that could not
+	// be decoded, such as "/sdk_edge/metrics/inbound/jitter/avg"; empty
+	// when the failure is not inside a value (an empty body, say).
+	Pointer string
+	Err     error
+	what    string // "summary" when empty
 }
 
 func (e *DecodeError) Error() string {
@@ -179,6 +189,7 @@ func (e *DecodeError) Error() string {
 	if what == "" {
 		what = "summary"
 	}
+	// The decoder's own text already names the pointer.
 	if e.Offset >= 0 {
 		return fmt.Sprintf("callsummary: decoding %s (HTTP %d) at byte %d: %v", what, e.StatusCode, e.Offset, e.Err)
 	}
@@ -188,14 +199,14 @@ func (e *DecodeError) Error() string {
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 func newDecodeError(status int, err error) *DecodeError {
-	off := int64(-1)
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
+	de := &DecodeError{StatusCode: status, Offset: -1, Err: err}
+	var sem *json.SemanticError
+	var syn *jsontext.SyntacticError
 	switch {
-	case errors.As(err, &se):
-		off = se.Offset
-	case errors.As(err, &te):
-		off = te.Offset
+	case errors.As(err, &syn):
+		de.Offset, de.Pointer = syn.ByteOffset, string(syn.JSONPointer)
+	case errors.As(err, &sem):
+		de.Offset, de.Pointer = sem.ByteOffset, string(sem.JSONPointer)
 	}
-	return &DecodeError{StatusCode: status, Offset: off, Err: err}
+	return de
 }

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/voiceinsights/callsummary/gen"
 )
 
@@ -287,5 +289,38 @@ func TestParseSummaryNonObjectNamesOffset(t *testing.T) {
 			!strings.Contains(err.Error(), fmt.Sprintf("at byte %d", tt.offset)) {
 			t.Errorf("ParseSummary(%q) = %v, want a *DecodeError at byte %d saying %q", tt.body, err, tt.offset, tt.say)
 		}
+	}
+}
+
+// TestParseSummaryAcceptsWhatEncodingJSONAccepts pins the two encoding/json/v2
+// defaults the SDK relaxes, and the one it keeps: a body encoding/json
+// decodes is not refused, and decodes to the same values, except that names
+// match exactly (a name in another case survives only in Raw).
+func TestParseSummaryAcceptsWhatEncodingJSONAccepts(t *testing.T) {
+	for _, tt := range []struct {
+		name, body string
+		sameAsV1   bool
+	}{
+		{"invalid UTF-8 becomes U+FFFD", "{\"call_sid\": \"CA\xff\xfe\", \"duration\": 3}", true},
+		{"a duplicated name keeps its last value", `{"duration": 3, "call_sid": "CA1", "duration": 4}`, true},
+		{"a duplicated object is merged", `{"sdk_edge": {"metrics": {"codec": 0}}, "sdk_edge": {"metrics": {"codec_name": "opus"}}}`, true},
+		{"a name in another case is not matched", `{"CALL_SID": "CA1", "Duration": 5}`, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := ParseSummary([]byte(tt.body))
+			if err != nil {
+				t.Fatalf("ParseSummary: %v", err)
+			}
+			var v1 gen.CallSummary
+			if err := json.Unmarshal([]byte(tt.body), &v1); err != nil {
+				t.Fatalf("encoding/json refuses the body: %v", err)
+			}
+			if diff := cmp.Diff(v1, s.CallSummary); (diff == "") != tt.sameAsV1 {
+				t.Errorf("same as encoding/json: %v, want %v (-v1 +sdk):\n%s", diff == "", tt.sameAsV1, diff)
+			}
+			if !tt.sameAsV1 && (s.CallSid != nil || s.Duration != nil || !bytes.Equal(s.Raw(), []byte(tt.body))) {
+				t.Errorf("a name in another case was matched, or Raw lost it: %+v", s.CallSummary)
+			}
+		})
 	}
 }
