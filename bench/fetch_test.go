@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"testing"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/twilio/twilio-go"
 	twilioclient "github.com/twilio/twilio-go/client"
 	twilioinsights "github.com/twilio/twilio-go/rest/insights/v1"
@@ -74,6 +75,16 @@ func newTwilioFetcher(tb testing.TB, baseURL string) fetcher {
 // newRawFetcher is the practical limit: net/http GET with basic auth, then
 // encoding/json into gen.CallSummary, nothing else.
 func newRawFetcher(tb testing.TB, baseURL string) fetcher {
+	return newRawFetcherWith(tb, baseURL, func(b []byte, v any) error { return json.Unmarshal(b, v) })
+}
+
+// newRawJSONv2Fetcher is the same limit with the SDK's JSON engine,
+// encoding/json/v2: what the wrapper is measured against on equal terms.
+func newRawJSONv2Fetcher(tb testing.TB, baseURL string) fetcher {
+	return newRawFetcherWith(tb, baseURL, func(b []byte, v any) error { return jsonv2.Unmarshal(b, v) })
+}
+
+func newRawFetcherWith(tb testing.TB, baseURL string, unmarshal func([]byte, any) error) fetcher {
 	tb.Helper()
 	hc := &http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}
 	return func(ctx context.Context, sid string) (string, error) {
@@ -95,7 +106,7 @@ func newRawFetcher(tb testing.TB, baseURL string) fetcher {
 			return "", err
 		}
 		var s gen.CallSummary
-		if err := json.Unmarshal(body, &s); err != nil {
+		if err := unmarshal(body, &s); err != nil {
 			return "", err
 		}
 		return deref(s.CallSid), nil
@@ -134,6 +145,7 @@ func BenchmarkFetch(b *testing.B) {
 		{"twilio", newTwilioFetcher},
 		{"wrapper", func(tb testing.TB, u string) fetcher { return newWrapperFetcher(tb, u) }},
 		{"raw", newRawFetcher},
+		{"raw-jsonv2", newRawJSONv2Fetcher},
 	}
 	for _, impl := range impls {
 		b.Run("impl="+impl.name, func(b *testing.B) {
