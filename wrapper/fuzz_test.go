@@ -3,6 +3,7 @@ package wrapper
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -19,6 +20,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/voiceinsights/callsummary/gen"
 )
 
 // Fuzz targets. `make fuzz` runs each for FUZZTIME; plain `go test` runs
@@ -98,6 +101,12 @@ func FuzzParseSummary(f *testing.F) {
 			var de *DecodeError
 			if !errors.As(err, &de) {
 				t.Fatalf("error %v is not a *DecodeError", err)
+			}
+			// Every object encoding/json decodes, the SDK decodes
+			// (see unmarshal).
+			var v1 gen.CallSummary
+			if obj := bytes.TrimLeft(data, " \t\r\n"); len(obj) > 0 && obj[0] == '{' && json.Unmarshal(data, &v1) == nil {
+				t.Fatalf("encoding/json decodes %q, ParseSummary refuses it: %v", data, err)
 			}
 			if s != nil || de.StatusCode != http.StatusOK || de.Offset < -1 || de.Offset > int64(len(data)) {
 				t.Fatalf("summary %v, DecodeError{Status %d, Offset %d} for %d bytes", s, de.StatusCode, de.Offset, len(data))
