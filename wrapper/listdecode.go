@@ -37,14 +37,10 @@ const pageWhat = "summaries page"
 // the last); other keys are skipped. Errors are *DecodeError, at offsets in
 // the page.
 func decodePage(status int, body []byte) (*SummaryPage, error) {
-	t := bytes.TrimLeft(body, " \t\r\n")
-	pd := &pageDecoder{status: status, body: body}
-	switch at := int64(len(body) - len(t)); {
-	case len(t) == 0:
-		return nil, pd.fail(at, errEmptyBody)
-	case t[0] != '{':
-		return nil, pd.fail(at, errNotObject)
+	if de := checkObject(status, body, pageWhat); de != nil {
+		return nil, de
 	}
+	pd := &pageDecoder{status: status, body: body}
 	// The same leniency as unmarshal; duplicate call_summaries are
 	// refused below, by name.
 	pd.dec = jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
