@@ -15,12 +15,14 @@ import (
 
 var listening = regexp.MustCompile(`^Sandbox listening on (http://127\.0\.0\.1:\d+)\n`)
 
-// waitForURL polls serve's stdout for its banner.
+// waitForURL polls serve's stdout until its banner is complete (it is
+// written line by line, and the URL comes first) and returns the URL.
 func waitForURL(t *testing.T, out *lockedBuffer, done <-chan int) string {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if m := listening.FindStringSubmatch(out.String()); m != nil {
+		banner := out.String()
+		if m := listening.FindStringSubmatch(banner); m != nil && strings.Contains(banner, "Press Ctrl-C to stop.\n") {
 			return m[1]
 		}
 		select {
