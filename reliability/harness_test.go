@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/syncbuf"
 	"github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -42,22 +43,7 @@ func fastRetry() wrapper.RetryPolicy {
 }
 
 // syncBuffer collects log output written from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = syncbuf.Buffer
 
 func debugLogger(w *syncBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug}))

@@ -1,7 +1,6 @@
 package wrapper
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -16,6 +15,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/voiceinsights/callsummary/internal/syncbuf"
 )
 
 // The sentinel secret: no error, log line or printed value may contain it,
@@ -58,23 +59,8 @@ func assertErrNoSecret(t *testing.T, err error) {
 	}
 }
 
-// syncBuffer collects log output from concurrent goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer collects log output written from several goroutines.
+type syncBuffer = syncbuf.Buffer
 
 // harness is a loopback server and a Client pointed at it with the sentinel
 // credentials, a debug logger and fast retries.

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/syncbuf"
 	"github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -157,21 +158,6 @@ func (f *fakeTwilio) seen() []*http.Request {
 	return append([]*http.Request(nil), f.requests...)
 }
 
-// lockedBuffer is a bytes.Buffer safe for a writer and a reader in two
-// goroutines: serve writes its banner while the test polls for it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer is safe for a writer and a reader in two goroutines: serve
+// writes its banner while the test polls for it.
+type lockedBuffer = syncbuf.Buffer
