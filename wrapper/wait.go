@@ -55,8 +55,9 @@ func OnPartial(fn func(*Summary)) WaitOption {
 // A 404 means "not assembled yet" and a transient failure that outlived
 // FetchSummary's own retries (429, 5xx, transport) is tried again at the
 // next poll; both are logged at debug level. Any other error ends the wait.
-// The wait is bounded only by ctx: give it a deadline. Options are checked,
-// and the call SID validated, before any request.
+// The wait is bounded only by ctx: give it a deadline; when ctx ends the
+// wait, between polls or as a "not yet" arrives, the error wraps ctx.Err().
+// Options are checked, and the call SID validated, before any request.
 func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...WaitOption) (*Summary, error) {
 	if c == nil || c.api == nil {
 		return nil, errors.New("callsummary: WaitForComplete on a nil or zero Client; use NewClient")
@@ -87,6 +88,10 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 			if w.onPartial != nil {
 				w.onPartial(s)
 			}
+		case ctx.Err() != nil && (errors.Is(err, ErrNotFound) || isTransient(err)):
+			// "Not yet", answered as ctx ended: the wait ended with ctx,
+			// as it does between polls, not with the answer.
+			return nil, waitEnded(callSID, poll, ctx.Err())
 		case ctx.Err() != nil:
 			return nil, err
 		case errors.Is(err, ErrNotFound) || isTransient(err):
@@ -95,10 +100,15 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 			return nil, err
 		}
 		if err := c.clock.sleep(ctx, interval); err != nil {
-			return nil, fmt.Errorf("callsummary: waiting for the complete summary of %s (%d polls): %w", callSID, poll, err)
+			return nil, waitEnded(callSID, poll, err)
 		}
 		interval = min(interval*pollGrowthNum/pollGrowthDen, maxInterval)
 	}
+}
+
+// waitEnded is WaitForComplete's error when ctx ends the wait.
+func waitEnded(callSID string, polls int, ctxErr error) error {
+	return fmt.Errorf("callsummary: waiting for the complete summary of %s (%d polls): %w", callSID, polls, ctxErr)
 }
 
 // isTransient reports an error FetchSummary would have retried.

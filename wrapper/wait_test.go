@@ -1,10 +1,13 @@
 package wrapper
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"slices"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -132,4 +135,40 @@ func TestWaitForCompleteErrors(t *testing.T) {
 		}
 		hs.wantHits(0)
 	})
+}
+
+// TestWaitForCompleteDeadlineAtTheAnswer: a 404 that arrives just as the
+// context ends ends the wait with the context's error, as a deadline between
+// polls does, not with the 404 (which would read as "no such call").
+func TestWaitForCompleteDeadlineAtTheAnswer(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	// The round trip completes, then the context ends before the answer is
+	// handed back.
+	endAfterAnswer := func(next http.RoundTripper) http.RoundTripper {
+		return roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			resp, err := next.RoundTrip(r)
+			if err != nil {
+				return nil, err
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				return nil, err
+			}
+			resp.Body = io.NopCloser(bytes.NewReader(body))
+			cancel(context.DeadlineExceeded)
+			return resp, nil
+		})
+	}
+	hs := newHarness(t, serve(http.StatusNotFound, twilio404), WithTransportMiddleware(endAfterAnswer))
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(time.Hour))
+	assertErrNoSecret(t, err)
+	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrNotFound) {
+		t.Fatalf("err = %v, want the context's error and not ErrNotFound", err)
+	}
+	if !strings.Contains(err.Error(), "(1 polls)") {
+		t.Errorf("err = %v, want it to count the poll", err)
+	}
+	hs.wantHits(1)
 }
