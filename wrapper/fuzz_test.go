@@ -264,6 +264,7 @@ func FuzzOptions(f *testing.F) {
 	f.Add("http://user:pass@localhost/", "US1", "ASHBURN", "Complete", -1, int64(math.MaxInt64), int64(math.MaxInt64), int64(1))
 	f.Add("http://example.com", "evil.com/", "x@y", "partial\x00", math.MaxInt, int64(1), int64(math.MaxInt64/2+1), int64(0))
 	f.Add("https://h/?q#f", "au1", "a-", "", 2, int64(time.Hour), int64(time.Second), int64(0))
+	f.Add("", "", "", "", 0, int64(0), int64(0), int64(0))
 	fs := newFuzzServer(f)
 	fs.answer(http.StatusNotFound, []byte(`{"code":20404,"message":"not found"}`))
 	c := fuzzClient(f, fs.srv.URL)
@@ -283,7 +284,15 @@ func FuzzOptions(f *testing.F) {
 			assertErrNoSecret(t, err)
 		}
 
-		if cl, err := NewClient(creds, WithRegion(region, edge)); err == nil {
+		// Both empty is documented to mean Twilio's default host, whatever
+		// TWILIO_REGION and TWILIO_EDGE say; anything else names a regional host.
+		if cl, err := NewClient(creds, WithRegion(region, edge)); err != nil {
+			assertErrNoSecret(t, err)
+		} else if region == "" && edge == "" {
+			if cl.BaseURL() != DefaultBaseURL {
+				t.Fatalf(`WithRegion("", "") gives the base URL %q, want %q`, cl.BaseURL(), DefaultBaseURL)
+			}
+		} else {
 			u, perr := url.Parse(cl.BaseURL())
 			if perr != nil || u.Scheme != "https" || u.Path != "" || u.User != nil ||
 				!strings.HasPrefix(u.Host, "insights.") || !strings.HasSuffix(u.Host, ".twilio.com") ||
