@@ -9,7 +9,7 @@ import (
 	twilioinsights "github.com/twilio/twilio-go/rest/insights/v1"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // decoder decodes one body into a fresh value and returns its call SID, so
@@ -29,15 +29,15 @@ func decoders() []decoder {
 			err := json.Unmarshal(b, &s)
 			return deref(s.CallSid), err
 		}},
-		// The SDK's decode of gen's type: wrapper.ParseSummary, which
+		// The SDK's decode of gen's type: callsummary.ParseSummary, which
 		// decodes with encoding/json/v2 (go-json-experiment/json) and keeps
 		// a copy of the bytes for Raw.
 		{"gen", func(b []byte) (string, error) {
-			s, err := wrapper.ParseSummary(b)
+			s, err := callsummary.ParseSummary(b)
 			if err != nil {
 				return "", err
 			}
-			return deref(s.CallSid), nil
+			return deref(s.CallSID), nil
 		}},
 		{"minimal", func(b []byte) (string, error) {
 			var s minimalSummary
@@ -57,7 +57,7 @@ func decoders() []decoder {
 		{"gen-stdlib", func(b []byte) (string, error) {
 			var s gen.CallSummary
 			err := json.Unmarshal(b, &s)
-			return deref(s.CallSid), err
+			return deref(s.CallSID), err
 		}},
 		{"minimal-jsonv2", func(b []byte) (string, error) {
 			var s minimalSummary
@@ -132,11 +132,11 @@ func twilioSDKInboundMOS(s *twilioinsights.InsightsV1Summary) (float64, error) {
 
 // genSDKInboundMOS reads the same metric through gen's typed fields.
 func genSDKInboundMOS(s *gen.CallSummary) (float64, error) {
-	e := s.SdkEdge
-	if e == nil || e.Metrics == nil || e.Metrics.Inbound == nil || e.Metrics.Inbound.Mos == nil || e.Metrics.Inbound.Mos.Avg == nil {
+	e := s.SDKEdge
+	if e == nil || e.Metrics == nil || e.Metrics.Inbound == nil || e.Metrics.Inbound.MOS == nil || e.Metrics.Inbound.MOS.Avg == nil {
 		return 0, errors.New("no sdk_edge.metrics.inbound.mos.avg")
 	}
-	return *e.Metrics.Inbound.Mos.Avg, nil
+	return *e.Metrics.Inbound.MOS.Avg, nil
 }
 
 // BenchmarkDecodeMOS is the fair version of "typed access to every edge
@@ -156,7 +156,7 @@ func BenchmarkDecodeMOS(b *testing.B) {
 			return twilioSDKInboundMOS(&s)
 		}},
 		{"gen", func(body []byte) (float64, error) {
-			s, err := wrapper.ParseSummary(body)
+			s, err := callsummary.ParseSummary(body)
 			if err != nil {
 				return 0, err
 			}

@@ -15,21 +15,21 @@ import (
 	twilioinsights "github.com/twilio/twilio-go/rest/insights/v1"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // fetcher fetches one summary and returns its call SID.
 type fetcher func(ctx context.Context, sid string) (string, error)
 
-// newWrapperFetcher is the SDK: wrapper.Client.FetchSummary.
-func newWrapperFetcher(tb testing.TB, baseURL string, opts ...wrapper.Option) fetcher {
+// newWrapperFetcher is the SDK: callsummary.Client.FetchSummary.
+func newWrapperFetcher(tb testing.TB, baseURL string, opts ...callsummary.Option) fetcher {
 	tb.Helper()
-	opts = append([]wrapper.Option{
-		wrapper.WithCredentials(accountSID, authToken),
-		wrapper.WithBaseURL(baseURL),
-		wrapper.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}),
+	opts = append([]callsummary.Option{
+		callsummary.WithCredentials(accountSID, authToken),
+		callsummary.WithBaseURL(baseURL),
+		callsummary.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}),
 	}, opts...)
-	c, err := wrapper.NewClient(opts...)
+	c, err := callsummary.NewClient(opts...)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func newWrapperFetcher(tb testing.TB, baseURL string, opts ...wrapper.Option) fe
 		if err != nil {
 			return "", err
 		}
-		return deref(s.CallSid), nil
+		return deref(s.CallSID), nil
 	}
 }
 
@@ -109,7 +109,7 @@ func newRawFetcherWith(tb testing.TB, baseURL string, unmarshal func([]byte, any
 		if err := unmarshal(body, &s); err != nil {
 			return "", err
 		}
-		return deref(s.CallSid), nil
+		return deref(s.CallSID), nil
 	}
 }
 

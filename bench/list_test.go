@@ -14,12 +14,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-// listTotal is how many summaries one listing reads: the 10,000.
+// listTotal is how many summaries one listing reads.
 const listTotal = 10_000
 
 // listPopulation gives the sandbox a few more calls than are listed, so
@@ -27,8 +27,8 @@ const listTotal = 10_000
 const listPopulation = listTotal + 500
 
 // listWindow lists the sandbox's whole month of calls, in every state.
-func listWindow(pageSize int) wrapper.ListFilter {
-	return wrapper.ListFilter{Start: wrapper.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: pageSize}
+func listWindow(pageSize int) callsummary.ListFilter {
+	return callsummary.ListFilter{Start: callsummary.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: pageSize}
 }
 
 // recording is the pages of one sandbox listing, replayed byte for byte by
@@ -47,7 +47,7 @@ func recordSandbox(tb testing.TB, pageSize int) *recording {
 	if r, ok := recordings.Load(pageSize); ok {
 		return r.(*recording)
 	}
-	srv, err := conformance.NewServer(conformance.WithCredentials(accountSID, authToken), conformance.WithPopulation(listPopulation, 1))
+	srv, err := sandbox.NewServer(sandbox.WithCredentials(accountSID, authToken), sandbox.WithPopulation(listPopulation, 1))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -71,8 +71,8 @@ func recordSandbox(tb testing.TB, pageSize int) *recording {
 		rec.pages = append(rec.pages, body)
 		n += len(p.CallSummaries)
 		next = ""
-		if p.Meta.NextPageUrl != nil {
-			next = *p.Meta.NextPageUrl
+		if p.Meta.NextPageURL != nil {
+			next = *p.Meta.NextPageURL
 		}
 	}
 	if n < listTotal {
@@ -156,8 +156,8 @@ func get(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
 type lister func(ctx context.Context) (string, error)
 
 func wrapperLister(tb testing.TB, baseURL string, pageSize int) lister {
-	c, err := wrapper.NewClient(wrapper.WithCredentials(accountSID, authToken), wrapper.WithBaseURL(baseURL),
-		wrapper.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}))
+	c, err := callsummary.NewClient(callsummary.WithCredentials(accountSID, authToken), callsummary.WithBaseURL(baseURL),
+		callsummary.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -168,7 +168,7 @@ func wrapperLister(tb testing.TB, baseURL string, pageSize int) lister {
 				return "", err
 			}
 			if n++; n == listTotal {
-				last = deref(s.CallSid)
+				last = deref(s.CallSID)
 				break
 			}
 		}
@@ -197,19 +197,19 @@ func rawLister(tb testing.TB, baseURL string, pageSize int) lister {
 			}
 			for _, s := range p.CallSummaries {
 				if n++; n == listTotal {
-					return deref(s.CallSid), nil
+					return deref(s.CallSID), nil
 				}
 			}
 			next = ""
-			if p.Meta.NextPageUrl != nil {
-				next = *p.Meta.NextPageUrl
+			if p.Meta.NextPageURL != nil {
+				next = *p.Meta.NextPageURL
 			}
 		}
 		return "", fmt.Errorf("listed %d calls, want %d", n, listTotal)
 	}
 }
 
-// BenchmarkList lists 10,000 summaries per op through wrapper.ListSummaries
+// BenchmarkList lists 10,000 summaries per op through callsummary.ListSummaries
 // and through the raw loop, from a replay of the sandbox's pages
 // (source=replay: the client's cost) and from the live sandbox
 // (source=sandbox: end to end, the sandbox generating every summary). It
@@ -228,7 +228,7 @@ func BenchmarkList(b *testing.B) {
 			})
 		}
 	}
-	sandbox, err := conformance.NewServer(conformance.WithCredentials(accountSID, authToken), conformance.WithPopulation(listPopulation, 1))
+	sandbox, err := sandbox.NewServer(sandbox.WithCredentials(accountSID, authToken), sandbox.WithPopulation(listPopulation, 1))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -310,8 +310,8 @@ func synthetic(tb testing.TB, total, pageSize int) *httptest.Server {
 func heapDuring(tb testing.TB, total, pageSize int, keep, live bool) (peak uint64, n int) {
 	tb.Helper()
 	srv := synthetic(tb, total, pageSize)
-	c, err := wrapper.NewClient(wrapper.WithCredentials(accountSID, authToken), wrapper.WithBaseURL(srv.URL),
-		wrapper.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}))
+	c, err := callsummary.NewClient(callsummary.WithCredentials(accountSID, authToken), callsummary.WithBaseURL(srv.URL),
+		callsummary.WithHTTPClient(&http.Client{Transport: newTransport(tb), Timeout: fetchTimeout}))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -328,8 +328,8 @@ func heapDuring(tb testing.TB, total, pageSize int, keep, live bool) (peak uint6
 	}
 	runtime.GC()
 	base := sample()
-	var kept []*wrapper.Summary
-	for s, err := range c.ListSummaries(context.Background(), wrapper.ListFilter{PageSize: pageSize}) {
+	var kept []*callsummary.Summary
+	for s, err := range c.ListSummaries(context.Background(), callsummary.ListFilter{PageSize: pageSize}) {
 		if err != nil {
 			tb.Fatal(err)
 		}

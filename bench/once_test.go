@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // TestSpecParsedOncePerProcess shows that validating does not parse the
@@ -25,7 +25,7 @@ func TestSpecParsedOncePerProcess(t *testing.T) {
 	v := mustValidator(t)
 	req, resp := summaryExchange(t, p)
 	srv := newLoopbackServer(t, p)
-	mw := wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation()))
+	mw := callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation()))
 	fetch := newWrapperFetcher(t, srv.URL, mw)
 	checks := map[string]func(){
 		"ValidateSummary": func() {

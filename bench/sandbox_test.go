@@ -8,22 +8,22 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // BenchmarkSandbox measures the sandbox's throughput: n wrapper clients,
 // each with its own connection pool, fetch the client call's summary from
-// one conformance.NewServer as fast as they can, b.N fetches in all. It
+// one sandbox.NewServer as fast as they can, b.N fetches in all. It
 // reports fetches/s; time/op is wall time divided by b.N.
 func BenchmarkSandbox(b *testing.B) {
 	p := mustPayload(b, Largest)
-	srv, err := conformance.NewServer()
+	srv, err := sandbox.NewServer()
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(srv.Close)
-	creds := wrapper.WithCredentials(conformance.SandboxAccountSID, conformance.SandboxAuthToken)
+	creds := callsummary.WithCredentials(sandbox.AccountSID, sandbox.AuthToken)
 	for _, n := range []int{1, 8, 64} {
 		b.Run(fmt.Sprintf("clients=%d", n), func(b *testing.B) {
 			ctx := context.Background()

@@ -2,14 +2,15 @@ package conformance_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // The SDK, run against the sandbox through the validating transport in
@@ -20,37 +21,37 @@ func TestWrapperDecodesEveryFixture(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := conformance.NewServer()
+	srv, err := sandbox.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	client, err := wrapper.NewClient(
-		wrapper.WithBaseURL(srv.URL),
-		wrapper.WithCredentials(srv.AccountSID(), srv.AuthToken()),
-		wrapper.WithHTTPClient(srv.Client()),
-		wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
+	client, err := callsummary.NewClient(
+		callsummary.WithBaseURL(srv.URL),
+		callsummary.WithCredentials(srv.Handler().AccountSID(), srv.Handler().AuthToken()),
+		callsummary.WithHTTPClient(srv.Client()),
+		callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
 
-	calls := srv.Calls()
+	calls := srv.Handler().Calls()
 	if len(calls) < 5 {
 		t.Fatalf("the sandbox lists %d calls, want one per call type at least", len(calls))
 	}
 	for _, call := range calls {
 		for _, state := range call.States {
 			t.Run(call.SID+"/"+string(state), func(t *testing.T) {
-				body, ok := srv.Fixture(call.SID, state)
+				body, ok := srv.Handler().Fixture(call.SID, state)
 				if !ok {
 					t.Fatalf("no %s fixture for %s", state, call.SID)
 				}
 				var want gen.CallSummary
-				if err := json.Unmarshal(body, &want); err != nil {
+				if err := wirejson.Unmarshal(body, &want); err != nil {
 					t.Fatalf("fixture does not decode: %v", err)
 				}
-				got, err := client.FetchSummary(t.Context(), call.SID, wrapper.WithProcessingState(state))
+				got, err := client.FetchSummary(t.Context(), call.SID, callsummary.WithProcessingState(state))
 				if err != nil {
 					t.Fatalf("FetchSummary: %v", err)
 				}

@@ -8,7 +8,8 @@ import (
 	"net/http/httptest"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // In a test, point the SDK at the sandbox and validate every response it
@@ -19,17 +20,17 @@ func ExampleValidator_Middleware() {
 		fmt.Println(err)
 		return
 	}
-	srv, err := conformance.NewServer()
+	srv, err := sandbox.NewServer()
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer srv.Close()
 
-	client, err := wrapper.NewClient(
-		wrapper.WithBaseURL(srv.URL),
-		wrapper.WithCredentials(srv.AccountSID(), srv.AuthToken()),
-		wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
+	client, err := callsummary.NewClient(
+		callsummary.WithBaseURL(srv.URL),
+		callsummary.WithCredentials(srv.Handler().AccountSID(), srv.Handler().AuthToken()),
+		callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
 	)
 	if err != nil {
 		fmt.Println(err)
@@ -40,7 +41,7 @@ func ExampleValidator_Middleware() {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*summary.CallType, *summary.ProcessingState, *summary.Tags)
+	fmt.Println(*summary.CallType, *summary.ProcessingState, summary.Tags)
 	// Output: carrier complete [high_jitter]
 }
 

@@ -2,7 +2,6 @@ package conformance_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -14,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // Fuzz targets for the validator. `make fuzz` runs each for FUZZTIME; plain
@@ -50,13 +50,10 @@ func addSummarySeeds(f *testing.F, v *conformance.Validator, add func([]byte)) {
 		add(b)
 	}
 	examples := 0
-	for _, ex := range v.Document().Components.Examples {
-		if ex == nil || ex.Value == nil {
-			continue
-		}
-		b, err := json.Marshal(ex.Value.Value)
-		if err != nil {
-			f.Fatal(err)
+	for _, name := range v.ExampleNames() {
+		b, ok := v.Example(name)
+		if !ok {
+			f.Fatalf("example %s listed but not returned", name)
 		}
 		add(b)
 		examples++
@@ -76,7 +73,7 @@ var phoneish = regexp.MustCompile(`^\+?[0-9]{7,15}$`)
 // appear nowhere else in body: those no error may repeat.
 func partyValues(body []byte) []string {
 	var m map[string]any
-	if json.Unmarshal(body, &m) != nil {
+	if wirejson.Unmarshal(body, &m) != nil {
 		return nil
 	}
 	var out []string

@@ -93,7 +93,7 @@ func (t *Transport) CloseIdleConnections() {
 // SDK that calls an undocumented path is as wrong as a bad parameter. routed
 // says whether an operation matched.
 func (t *Transport) validateRequest(req *http.Request) (routed bool, err error) {
-	if _, _, err := t.v.FindRoute(req); err != nil {
+	if _, _, err := t.v.findRoute(req); err != nil {
 		return false, &ValidationError{Subject: "request", Violations: []Violation{{
 			Pointer: "path",
 			Reason:  "no operation in the document matches " + req.Method + " " + req.URL.Path,

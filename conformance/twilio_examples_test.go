@@ -1,7 +1,6 @@
 package conformance
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // twilioExample is one Call Summary from Twilio's official Insights document
@@ -70,12 +71,12 @@ func TestTwilioExamplesValidateAndDecode(t *testing.T) {
 	var clientsWithoutSDKEdge, listURLs int
 	for _, ex := range examples {
 		t.Run(ex.name, func(t *testing.T) {
-			body := mustJSON(t, ex.value)
+			body := testkit.MustJSON(t, ex.value)
 			if err := v.ValidateSummary(body); err != nil {
 				t.Fatalf("does not validate: %v", err)
 			}
 			var summary gen.CallSummary
-			if err := json.Unmarshal(body, &summary); err != nil {
+			if err := wirejson.Unmarshal(body, &summary); err != nil {
 				t.Fatalf("does not decode into gen.CallSummary: %v", err)
 			}
 			want := normalizeJSON(t, knownFields(v.summary, ex.value))
@@ -158,10 +159,33 @@ func propertySchema(s *openapi3.Schema, key string) *openapi3.Schema {
 func normalizeJSON(t *testing.T, v any) any {
 	t.Helper()
 	var out any
-	if err := json.Unmarshal(mustJSON(t, v), &out); err != nil {
+	if err := wirejson.Unmarshal(testkit.MustJSON(t, v), &out); err != nil {
 		t.Fatal(err)
 	}
-	return out
+	return withoutNulls(out)
+}
+
+// withoutNulls drops null members: gen writes a summary's top-level
+// properties null when absent, as Twilio does, so absent and null are the
+// same to these comparisons.
+func withoutNulls(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			if e != nil {
+				out[k] = withoutNulls(e)
+			}
+		}
+		return out
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = withoutNulls(e)
+		}
+		return out
+	}
+	return v
 }
 
 // Twilio's annotation examples (fetch and update) validate against our
@@ -180,12 +204,12 @@ func TestTwilioAnnotationAndPageExamplesValidate(t *testing.T) {
 	checked := 0
 	for method, op := range map[string]*openapi3.Operation{"GET": annotation.Get, "POST": annotation.Post} {
 		for name, ex := range examplesOf(op) {
-			body := mustJSON(t, ex.Value.Value)
+			body := testkit.MustJSON(t, ex.Value.Value)
 			if err := v.ValidateSchema("Annotation", body); err != nil {
 				t.Errorf("%s annotation %s: %v", method, name, err)
 			}
 			var a gen.Annotation
-			if err := json.Unmarshal(body, &a); err != nil {
+			if err := wirejson.Unmarshal(body, &a); err != nil {
 				t.Fatalf("%s annotation %s does not decode: %v", method, name, err)
 			}
 			if diff := cmp.Diff(normalizeJSON(t, ex.Value.Value), normalizeJSON(t, a)); diff != "" {
@@ -195,7 +219,7 @@ func TestTwilioAnnotationAndPageExamplesValidate(t *testing.T) {
 		}
 	}
 	for name, ex := range examplesOf(doc.Paths.Find("/v1/Voice/Summaries").Get) {
-		if err := v.ValidateSchema("SummaryPage", mustJSON(t, ex.Value.Value)); err != nil {
+		if err := v.ValidateSchema("SummaryPage", testkit.MustJSON(t, ex.Value.Value)); err != nil {
 			t.Errorf("list page %s: %v", name, err)
 		}
 		checked++

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -14,8 +15,8 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
-	"github.com/go-json-experiment/json"
 
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 	"github.com/voiceinsights/callsummary/openapi"
 )
 
@@ -71,8 +72,27 @@ func NewValidator() (*Validator, error) {
 	}, nil
 }
 
-// Document returns the parsed document. Callers must not modify it.
-func (v *Validator) Document() *openapi3.T { return v.doc }
+// ExampleNames lists the document's named examples (components/examples),
+// sorted: summaries, list pages and annotations Example returns.
+func (v *Validator) ExampleNames() []string {
+	return slices.Sorted(maps.Keys(v.doc.Components.Examples))
+}
+
+// Example returns the value of the document's example name as JSON, with
+// object keys sorted, and whether the document has it. The document's
+// examples are what the sandbox serves and what the tests decode, so they
+// are checked against their schemas when the document is loaded.
+func (v *Validator) Example(name string) ([]byte, bool) {
+	ref := v.doc.Components.Examples[name]
+	if ref == nil || ref.Value == nil {
+		return nil, false
+	}
+	b, err := wirejson.Marshal(ref.Value.Value)
+	if err != nil { // a YAML value is always JSON: cannot happen
+		return nil, false
+	}
+	return b, true
+}
 
 // ValidateSummary validates a Call Summary body on its own against the
 // CallSummary schema. It returns nil, a *ValidationError listing every
@@ -102,34 +122,47 @@ func (v *Validator) ValidateSchema(name string, body []byte) error {
 }
 
 // decodeAny decodes a JSON body into the map[string]any/[]any/float64 tree
-// kin-openapi walks. It uses encoding/json/v2 (the wrapper's decoder) with
-// its strict defaults: a body must be UTF-8 and its object names unique
-// (RFC 8259 §8.1, RFC 7493 §2.3), which Twilio's bodies are; either fault
-// is reported as not JSON. The wrapper would still decode such a body, as
-// encoding/json does, but a conformance check should say so. The strict
-// defaults are also the fast path: allowing duplicate names makes v2 merge
-// into maps, at twice the cost (bench/README.md).
+// kin-openapi walks, strictly: a body must be UTF-8 and its object names
+// unique (RFC 8259 §8.1, RFC 7493 §2.3), which Twilio's bodies are; either
+// fault is reported as not JSON. The client would still decode such a
+// body, as encoding/json does, but a conformance check should say so. The
+// strict reading is also the fast one: allowing duplicate names makes the
+// decoder merge into maps, which costs more (bench/README.md).
 func decodeAny(body []byte) (any, error) {
 	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
+	if err := wirejson.UnmarshalStrict(body, &value); err != nil {
 		return nil, fmt.Errorf("conformance: body is not JSON: %w", err)
 	}
 	return value, nil
 }
 
-// FindRoute returns the operation a request addresses, for any host.
-func (v *Validator) FindRoute(req *http.Request) (*routers.Route, map[string]string, error) {
+// Errors of a request that no operation of the document addresses.
+var (
+	// ErrNoOperation: no path of the document matches the request's.
+	ErrNoOperation = errors.New("conformance: no operation of the document matches the request")
+	// ErrMethodNotAllowed: a path matches, but not with the request's method.
+	ErrMethodNotAllowed = errors.New("conformance: the document's path does not allow the request's method")
+)
+
+// findRoute returns the operation a request addresses, for any host; its
+// errors wrap ErrNoOperation or ErrMethodNotAllowed.
+func (v *Validator) findRoute(req *http.Request) (*routers.Route, map[string]string, error) {
 	route, params, err := v.router.FindRoute(req)
-	if err != nil {
-		return nil, nil, fmt.Errorf("conformance: %s %s: %w", req.Method, req.URL.Path, err)
+	switch {
+	case errors.Is(err, routers.ErrMethodNotAllowed):
+		return nil, nil, fmt.Errorf("%w: %s %s", ErrMethodNotAllowed, req.Method, req.URL.Path)
+	case err != nil:
+		return nil, nil, fmt.Errorf("%w: %s %s", ErrNoOperation, req.Method, req.URL.Path)
 	}
 	return route, params, nil
 }
 
 // ValidateRequest validates a request's path, query and headers against the
-// operation it addresses. Authentication is not checked here.
+// operation it addresses. Authentication is not checked here. A request no
+// operation addresses fails with an error wrapping ErrNoOperation or
+// ErrMethodNotAllowed.
 func (v *Validator) ValidateRequest(req *http.Request) error {
-	route, params, err := v.FindRoute(req)
+	route, params, err := v.findRoute(req)
 	if err != nil {
 		return err
 	}
@@ -163,7 +196,7 @@ func (v *Validator) ValidateResponse(req *http.Request, resp *http.Response) err
 }
 
 func (v *Validator) validateResponseBody(req *http.Request, resp *http.Response, body []byte) error {
-	route, params, err := v.FindRoute(req)
+	route, params, err := v.findRoute(req)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package conformance
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +15,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // validCallSID addresses the FetchSummary route in requests built by tests.
@@ -120,11 +122,11 @@ func TestNegativeSetIsRejectedAtItsPointer(t *testing.T) {
 // breaks them, not something else they share.
 func TestNegativeSetBaseIsValid(t *testing.T) {
 	v := newTestValidator(t)
-	ex := v.Document().Components.Examples["ClientCall"]
+	ex := v.doc.Components.Examples["ClientCall"]
 	if ex == nil || ex.Value == nil {
 		t.Fatal("the document has no ClientCall example")
 	}
-	if err := v.ValidateSummary(mustJSON(t, ex.Value.Value)); err != nil {
+	if err := v.ValidateSummary(testkit.MustJSON(t, ex.Value.Value)); err != nil {
 		t.Fatalf("ClientCall: %v", err)
 	}
 }
@@ -152,7 +154,7 @@ func TestSeedExamplesRejectedForCallSIDOnly(t *testing.T) {
 // as a response of that status to a real request.
 func TestDocumentExamplesValidate(t *testing.T) {
 	v := newTestValidator(t)
-	doc := v.Document()
+	doc := v.doc
 	if len(doc.Components.Examples) == 0 {
 		t.Fatal("the document has no component examples")
 	}
@@ -167,7 +169,7 @@ func TestDocumentExamplesValidate(t *testing.T) {
 		case strings.HasPrefix(name, "Annotation"):
 			schema = "Annotation"
 		}
-		if err := v.ValidateSchema(schema, mustJSON(t, ex.Value.Value)); err != nil {
+		if err := v.ValidateSchema(schema, testkit.MustJSON(t, ex.Value.Value)); err != nil {
 			t.Errorf("components/examples/%s (%s): %v", name, schema, err)
 		}
 	}
@@ -192,7 +194,7 @@ func TestDocumentExamplesValidate(t *testing.T) {
 						rec := &http.Response{
 							StatusCode: status,
 							Header:     http.Header{"Content-Type": {mediaType}},
-							Body:       io.NopCloser(bytes.NewReader(mustJSON(t, body))),
+							Body:       io.NopCloser(bytes.NewReader(testkit.MustJSON(t, body))),
 						}
 						if err := v.ValidateResponse(req, rec); err != nil {
 							t.Errorf("%s %s %s %s: %v", method, path, code, name, err)
@@ -214,7 +216,7 @@ func TestDocumentExamplesValidate(t *testing.T) {
 // stands for, and each field broken on its own is rejected at its name.
 func TestAnnotationUpdateExampleValidates(t *testing.T) {
 	v := newTestValidator(t)
-	op := v.Document().Paths.Find("/v1/Voice/{CallSid}/Annotation").Post
+	op := v.doc.Paths.Find("/v1/Voice/{CallSid}/Annotation").Post
 	example, ok := op.RequestBody.Value.Content.Get("application/x-www-form-urlencoded").Example.(map[string]any)
 	if !ok || len(example) != 7 {
 		t.Fatalf("UpdateAnnotation's body example: %v", example)
@@ -261,11 +263,11 @@ func TestPIIValuesNeverInViolations(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			// A fresh copy of a valid example with parties to break.
 			var summary map[string]any
-			if err := json.Unmarshal(mustJSON(t, v.Document().Components.Examples["ClientCall"].Value.Value), &summary); err != nil {
+			if err := wirejson.Unmarshal(testkit.MustJSON(t, v.doc.Components.Examples["ClientCall"].Value.Value), &summary); err != nil {
 				t.Fatal(err)
 			}
 			tc.patch(summary)
-			body := mustJSON(t, summary)
+			body := testkit.MustJSON(t, summary)
 
 			// Both paths: a bare body, and a response through openapi3filter.
 			errs := []error{v.ValidateSummary(body)}
@@ -333,13 +335,4 @@ func TestValidateSummaryRejectsNonJSON(t *testing.T) {
 			t.Errorf("%q: not JSON is not a schema violation: %v", body, err)
 		}
 	}
-}
-
-func mustJSON(t testing.TB, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

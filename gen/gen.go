@@ -5,7 +5,6 @@ package gen
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -184,7 +183,7 @@ func (e BusinessProfileIndustry) Valid() bool {
 // Defines values for CallDirection.
 const (
 	CallDirectionInbound             CallDirection = "inbound"
-	CallDirectionOutboundApi         CallDirection = "outbound_api"
+	CallDirectionOutboundAPI         CallDirection = "outbound_api"
 	CallDirectionOutboundDial        CallDirection = "outbound_dial"
 	CallDirectionTrunkingOriginating CallDirection = "trunking_originating"
 	CallDirectionTrunkingTerminating CallDirection = "trunking_terminating"
@@ -195,7 +194,7 @@ func (e CallDirection) Valid() bool {
 	switch e {
 	case CallDirectionInbound:
 		return true
-	case CallDirectionOutboundApi:
+	case CallDirectionOutboundAPI:
 		return true
 	case CallDirectionOutboundDial:
 		return true
@@ -248,7 +247,7 @@ func (e CallState) Valid() bool {
 const (
 	CallTypeCarrier  CallType = "carrier"
 	CallTypeClient   CallType = "client"
-	CallTypeSip      CallType = "sip"
+	CallTypeSIP      CallType = "sip"
 	CallTypeTrunking CallType = "trunking"
 	CallTypeWhatsapp CallType = "whatsapp"
 )
@@ -260,7 +259,7 @@ func (e CallType) Valid() bool {
 		return true
 	case CallTypeClient:
 		return true
-	case CallTypeSip:
+	case CallTypeSIP:
 		return true
 	case CallTypeTrunking:
 		return true
@@ -273,7 +272,7 @@ func (e CallType) Valid() bool {
 
 // Defines values for ConnectivityIssue.
 const (
-	ConnectivityIssueCallerId                 ConnectivityIssue = "caller_id"
+	ConnectivityIssueCallerID                 ConnectivityIssue = "caller_id"
 	ConnectivityIssueDroppedCall              ConnectivityIssue = "dropped_call"
 	ConnectivityIssueInvalidNumber            ConnectivityIssue = "invalid_number"
 	ConnectivityIssueNoConnectivityIssue      ConnectivityIssue = "no_connectivity_issue"
@@ -284,7 +283,7 @@ const (
 // Valid indicates whether the value is a known member of the ConnectivityIssue enum.
 func (e ConnectivityIssue) Valid() bool {
 	switch e {
-	case ConnectivityIssueCallerId:
+	case ConnectivityIssueCallerID:
 		return true
 	case ConnectivityIssueDroppedCall:
 		return true
@@ -412,7 +411,7 @@ const (
 	VoiceIntegrityUseCaseContactTracing         VoiceIntegrityUseCase = "contact_tracing"
 	VoiceIntegrityUseCaseContactlessDelivery    VoiceIntegrityUseCase = "contactless_delivery"
 	VoiceIntegrityUseCaseCustomerSupport        VoiceIntegrityUseCase = "customer_support"
-	VoiceIntegrityUseCaseDatingsocial           VoiceIntegrityUseCase = "dating/social"
+	VoiceIntegrityUseCaseDatingSocial           VoiceIntegrityUseCase = "dating/social"
 	VoiceIntegrityUseCaseDeliveryNotifications  VoiceIntegrityUseCase = "delivery_notifications"
 	VoiceIntegrityUseCaseDistanceLearning       VoiceIntegrityUseCase = "distance_learning"
 	VoiceIntegrityUseCaseEmergencyNotifications VoiceIntegrityUseCase = "emergency_notifications"
@@ -431,7 +430,7 @@ const (
 	VoiceIntegrityUseCaseLeadNurturing          VoiceIntegrityUseCase = "lead_nurturing"
 	VoiceIntegrityUseCaseMarketingEvents        VoiceIntegrityUseCase = "marketing_events"
 	VoiceIntegrityUseCaseMassAlerts             VoiceIntegrityUseCase = "mass_alerts"
-	VoiceIntegrityUseCaseMeetingscollaboration  VoiceIntegrityUseCase = "meetings/collaboration"
+	VoiceIntegrityUseCaseMeetingsCollaboration  VoiceIntegrityUseCase = "meetings/collaboration"
 	VoiceIntegrityUseCaseOrderNotifications     VoiceIntegrityUseCase = "order_notifications"
 	VoiceIntegrityUseCaseOutboundDialer         VoiceIntegrityUseCase = "outbound_dialer"
 	VoiceIntegrityUseCasePharmacy               VoiceIntegrityUseCase = "pharmacy"
@@ -442,7 +441,7 @@ const (
 	VoiceIntegrityUseCaseSelfService            VoiceIntegrityUseCase = "self-service"
 	VoiceIntegrityUseCaseServiceAlerts          VoiceIntegrityUseCase = "service_alerts"
 	VoiceIntegrityUseCaseShiftManagement        VoiceIntegrityUseCase = "shift_management"
-	VoiceIntegrityUseCaseSurveyresearch         VoiceIntegrityUseCase = "survey/research"
+	VoiceIntegrityUseCaseSurveyResearch         VoiceIntegrityUseCase = "survey/research"
 	VoiceIntegrityUseCaseTelehealth             VoiceIntegrityUseCase = "telehealth"
 	VoiceIntegrityUseCaseTelemarketing          VoiceIntegrityUseCase = "telemarketing"
 	VoiceIntegrityUseCaseTherapyIndividualGroup VoiceIntegrityUseCase = "therapy_(individual+group)"
@@ -471,7 +470,7 @@ func (e VoiceIntegrityUseCase) Valid() bool {
 		return true
 	case VoiceIntegrityUseCaseCustomerSupport:
 		return true
-	case VoiceIntegrityUseCaseDatingsocial:
+	case VoiceIntegrityUseCaseDatingSocial:
 		return true
 	case VoiceIntegrityUseCaseDeliveryNotifications:
 		return true
@@ -509,7 +508,7 @@ func (e VoiceIntegrityUseCase) Valid() bool {
 		return true
 	case VoiceIntegrityUseCaseMassAlerts:
 		return true
-	case VoiceIntegrityUseCaseMeetingscollaboration:
+	case VoiceIntegrityUseCaseMeetingsCollaboration:
 		return true
 	case VoiceIntegrityUseCaseOrderNotifications:
 		return true
@@ -531,7 +530,7 @@ func (e VoiceIntegrityUseCase) Valid() bool {
 		return true
 	case VoiceIntegrityUseCaseShiftManagement:
 		return true
-	case VoiceIntegrityUseCaseSurveyresearch:
+	case VoiceIntegrityUseCaseSurveyResearch:
 		return true
 	case VoiceIntegrityUseCaseTelehealth:
 		return true
@@ -618,22 +617,22 @@ func (e ListSummariesParamsBusinessProfileType) Valid() bool {
 
 // Annotation Labels set on a call through the Annotation resource.
 type Annotation struct {
-	AccountSid *string               `json:"account_sid,omitempty"`
-	AnsweredBy *AnnotationAnsweredBy `json:"answered_by,omitempty"`
+	AccountSID        *string               `json:"account_sid,omitempty"`
+	CallSID           *string               `json:"call_sid,omitempty"`
+	AnsweredBy        *AnnotationAnsweredBy `json:"answered_by,omitempty"`
+	ConnectivityIssue *ConnectivityIssue    `json:"connectivity_issue,omitempty"`
+	QualityIssues     []QualityIssue        `json:"quality_issues,omitempty"`
+	Spam              *bool                 `json:"spam,omitempty"`
 
 	// CallScore 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad.
-	CallScore *int    `json:"call_score,omitempty"`
-	CallSid   *string `json:"call_sid,omitempty"`
+	CallScore *int `json:"call_score,omitempty"`
 
 	// Comment Free text, up to 100 characters when set through the API.
-	Comment           *string            `json:"comment,omitempty"`
-	ConnectivityIssue *ConnectivityIssue `json:"connectivity_issue,omitempty"`
+	Comment *string `json:"comment,omitempty"`
 
 	// Incident An incident or ticket reference, up to 100 characters when set through the API.
-	Incident      *string         `json:"incident,omitempty"`
-	QualityIssues *[]QualityIssue `json:"quality_issues,omitempty"`
-	Spam          *bool           `json:"spam,omitempty"`
-	Url           *string         `json:"url,omitempty"`
+	Incident *string `json:"incident,omitempty"`
+	URL      *string `json:"url,omitempty"`
 }
 
 // AnnotationAnsweredBy defines model for AnnotationAnsweredBy.
@@ -663,8 +662,8 @@ type AnsweredBy string
 
 // BrandedCall defines model for BrandedCall.
 type BrandedCall struct {
-	// BundleSid Branded Calling bundle SID (`BU…`).
-	BundleSid       *string `json:"bundle_sid,omitempty"`
+	// BundleSID Branded Calling bundle SID (`BU…`).
+	BundleSID       *string `json:"bundle_sid,omitempty"`
 	CallReason      *string `json:"call_reason,omitempty"`
 	DisplayName     *string `json:"display_name,omitempty"`
 	Enabled         *bool   `json:"enabled,omitempty"`
@@ -678,7 +677,7 @@ type BrandedCall struct {
 
 // BusinessProfile defines model for BusinessProfile.
 type BusinessProfile struct {
-	BundleSid *string `json:"bundle_sid,omitempty"`
+	BundleSID *string `json:"bundle_sid,omitempty"`
 
 	// Identity `direct_customer` or `isv_reseller_or_partner`.
 	Identity *string `json:"identity,omitempty"`
@@ -712,14 +711,14 @@ type CallProperties struct {
 	// DisconnectedBy Which side sent the SIP BYE, e.g. `caller`, `callee`.
 	DisconnectedBy *string `json:"disconnected_by,omitempty"`
 
-	// LastSipResponseNum The last SIP response code, e.g. `200`.
-	LastSipResponseNum *int `json:"last_sip_response_num,omitempty"`
+	// LastSIPResponseNum The last SIP response code, e.g. `200`.
+	LastSIPResponseNum *int `json:"last_sip_response_num,omitempty"`
 
 	// MediaRegion Uncertain for the REST API.
 	MediaRegion *string `json:"media_region,omitempty"`
 
-	// PddMs Post-dial delay in milliseconds (INVITE to first 18x).
-	PddMs *int `json:"pdd_ms,omitempty"`
+	// PDDMs Post-dial delay in milliseconds (INVITE to first 18x).
+	PDDMs *int `json:"pdd_ms,omitempty"`
 
 	// Q850Cause Q.850 cause code (uncertain for the REST API).
 	Q850Cause *int `json:"q850_cause,omitempty"`
@@ -743,79 +742,79 @@ type CallState string
 // `sdk_edge` (`sdk_edge` can be missing); whatsapp → undocumented. An edge that
 // does not apply is `null` or `{}`.
 type CallSummary struct {
-	// AccountSid The unique SID identifier of the Account.
-	AccountSid *string `json:"account_sid,omitempty"`
+	// AccountSID The unique SID identifier of the Account.
+	AccountSID *string `json:"account_sid"`
 
-	// Annotation Labels set on the call through the Annotation resource, during or after the
-	// call, while the summary is reachable through the API.
-	Annotation *Annotation `json:"annotation,omitempty"`
-
-	// AnsweredBy The Answered By value based on Answering Machine Detection (AMD).
-	AnsweredBy *AnsweredBy `json:"answered_by,omitempty"`
-
-	// Attributes Attributes capturing call-flow-specific details.
-	Attributes *CallAttributes `json:"attributes,omitempty"`
-
-	// CallSid The unique SID identifier of the Call.
-	CallSid *string `json:"call_sid,omitempty"`
-
-	// CallState The Call State of the summarized Call.
-	CallState *CallState `json:"call_state,omitempty"`
+	// CallSID The unique SID identifier of the Call.
+	CallSID *string `json:"call_sid"`
 
 	// CallType The Call Type of the summarized Call.
-	CallType *CallType `json:"call_type,omitempty"`
+	CallType *CallType `json:"call_type"`
 
-	// CarrierEdge Metrics and properties for the Twilio media gateway of a PSTN call.
-	CarrierEdge *GatewayEdge `json:"carrier_edge,omitempty"`
+	// CallState The Call State of the summarized Call.
+	CallState *CallState `json:"call_state"`
 
-	// ClientEdge Metrics and properties for the Twilio media gateway of a Client call.
-	ClientEdge *GatewayEdge `json:"client_edge,omitempty"`
-
-	// ConnectDuration Seconds between when the call was answered and when it ended.
-	ConnectDuration *int `json:"connect_duration,omitempty"`
-
-	// CreatedTime When the Call was created (ISO 8601). Can differ from `start_time` when the
-	// call was queued by CPS limits.
-	CreatedTime *time.Time `json:"created_time,omitempty"`
-
-	// Duration Seconds between when the call was initiated and when it ended.
-	Duration *int `json:"duration,omitempty"`
-
-	// EndTime When the Call was ended (ISO 8601).
-	EndTime *time.Time `json:"end_time,omitempty"`
-
-	// From The calling party. PII (Twilio deletes it after 30 days).
-	From *Party `json:"from,omitempty"`
+	// AnsweredBy The Answered By value based on Answering Machine Detection (AMD).
+	AnsweredBy *AnsweredBy `json:"answered_by"`
 
 	// ProcessingState `partial` until the assembly of the Call Summary finishes, about 30 minutes
 	// after the call ends; then `complete`.
-	ProcessingState *ProcessingState `json:"processing_state,omitempty"`
+	ProcessingState *ProcessingState `json:"processing_state"`
 
-	// Properties Edge-agnostic call-level details.
-	Properties *CallProperties `json:"properties,omitempty"`
-
-	// SdkEdge Metrics, properties and events from the Voice SDK sensor library of a Client call.
-	SdkEdge *SDKEdge `json:"sdk_edge,omitempty"`
-
-	// SipEdge Metrics and properties for the Twilio media gateway of a SIP Interface or Trunking call.
-	SipEdge *GatewayEdge `json:"sip_edge,omitempty"`
+	// CreatedTime When the Call was created (ISO 8601). Can differ from `start_time` when the
+	// call was queued by CPS limits.
+	CreatedTime *time.Time `json:"created_time"`
 
 	// StartTime When the Call was started (ISO 8601).
-	StartTime *time.Time `json:"start_time,omitempty"`
+	StartTime *time.Time `json:"start_time"`
+
+	// EndTime When the Call was ended (ISO 8601).
+	EndTime *time.Time `json:"end_time"`
+
+	// Duration Seconds between when the call was initiated and when it ended.
+	Duration *int `json:"duration"`
+
+	// ConnectDuration Seconds between when the call was answered and when it ended.
+	ConnectDuration *int `json:"connect_duration"`
+
+	// From The calling party. PII (Twilio deletes it after 30 days).
+	From *Party `json:"from"`
+
+	// To The called party. PII (Twilio deletes it after 30 days).
+	To *Party `json:"to"`
+
+	// CarrierEdge Metrics and properties for the Twilio media gateway of a PSTN call.
+	CarrierEdge *GatewayEdge `json:"carrier_edge"`
+
+	// ClientEdge Metrics and properties for the Twilio media gateway of a Client call.
+	ClientEdge *GatewayEdge `json:"client_edge"`
+
+	// SDKEdge Metrics, properties and events from the Voice SDK sensor library of a Client call.
+	SDKEdge *SDKEdge `json:"sdk_edge"`
+
+	// SIPEdge Metrics and properties for the Twilio media gateway of a SIP Interface or Trunking call.
+	SIPEdge *GatewayEdge `json:"sip_edge"`
 
 	// Tags Conditions found by Voice Insights that could degrade the call's quality.
 	// Known values: `silence`, `high_jitter`, `high_packet_loss`, `high_pdd`,
 	// `high_latency`, `low_mos`, `ice_failure`. Kept open: Twilio may add tags.
-	Tags *[]string `json:"tags,omitempty"`
+	Tags []string `json:"tags"`
 
-	// To The called party. PII (Twilio deletes it after 30 days).
-	To *Party `json:"to,omitempty"`
+	// Attributes Attributes capturing call-flow-specific details.
+	Attributes *CallAttributes `json:"attributes"`
+
+	// Properties Edge-agnostic call-level details.
+	Properties *CallProperties `json:"properties"`
 
 	// Trust Trusted communications details, including Branded Call and verified caller ID.
-	Trust *Trust `json:"trust,omitempty"`
+	Trust *Trust `json:"trust"`
 
-	// Url The URL of this resource.
-	Url *string `json:"url,omitempty"`
+	// Annotation Labels set on the call through the Annotation resource, during or after the
+	// call, while the summary is reachable through the API.
+	Annotation *Annotation `json:"annotation"`
+
+	// URL The URL of this resource.
+	URL *string `json:"url"`
 }
 
 // CallType `carrier` (PSTN), `sip` (SIP Interface, SIP domain, `<Dial><Sip>`),
@@ -843,8 +842,8 @@ type Error struct {
 	Code *int `json:"code,omitempty"`
 
 	// Details Extra detail some errors carry.
-	Details *map[string]interface{} `json:"details,omitempty"`
-	Message *string                 `json:"message,omitempty"`
+	Details map[string]interface{} `json:"details,omitempty"`
+	Message *string                `json:"message,omitempty"`
 
 	// MoreInfo Link to the error code's documentation.
 	MoreInfo *string `json:"more_info,omitempty"`
@@ -856,10 +855,8 @@ type Error struct {
 // GatewayEdge A Twilio media gateway edge (`carrier_edge`, `client_edge`, `sip_edge`): where
 // media enters and leaves Twilio. `{}` when the edge does not apply.
 type GatewayEdge struct {
-	// Metrics Metrics of an edge's two media streams: `inbound` is what the edge received,
-	// `outbound` what it sent.
-	Metrics    *EdgeMetrics           `json:"metrics,omitempty"`
 	Properties *GatewayEdgeProperties `json:"properties,omitempty"`
+	Metrics    *EdgeMetrics           `json:"metrics,omitempty"`
 }
 
 // GatewayEdgeProperties defines model for GatewayEdgeProperties.
@@ -873,11 +870,11 @@ type GatewayEdgeProperties struct {
 	// EdgeLocation Twilio edge location, e.g. `ashburn` (redacted in Twilio's examples).
 	EdgeLocation *string `json:"edge_location,omitempty"`
 
-	// ExternalMediaIp The far end's media IP (client and SIP edges).
-	ExternalMediaIp *string `json:"external_media_ip,omitempty"`
+	// ExternalMediaIP The far end's media IP (client and SIP edges).
+	ExternalMediaIP *string `json:"external_media_ip,omitempty"`
 
-	// ExternalSignalingIp The far end's signaling IP (SIP edge).
-	ExternalSignalingIp *string `json:"external_signaling_ip,omitempty"`
+	// ExternalSignalingIP The far end's signaling IP (SIP edge).
+	ExternalSignalingIP *string `json:"external_signaling_ip,omitempty"`
 
 	// MediaRegion Twilio region that handled the media, e.g. `us1`.
 	MediaRegion *string `json:"media_region,omitempty"`
@@ -891,17 +888,17 @@ type GatewayEdgeProperties struct {
 	// SignalingRegion Twilio region that handled the signaling, e.g. `us1`.
 	SignalingRegion *string `json:"signaling_region,omitempty"`
 
-	// SipCallId SIP Call-ID (SIP edge).
-	SipCallId *string `json:"sip_call_id,omitempty"`
+	// SIPCallID SIP Call-ID (SIP edge).
+	SIPCallID *string `json:"sip_call_id,omitempty"`
 
-	// TrunkSid The Elastic SIP Trunk's SID (SIP edge of a trunking call).
-	TrunkSid *string `json:"trunk_sid,omitempty"`
+	// TrunkSID The Elastic SIP Trunk's SID (SIP edge of a trunking call).
+	TrunkSID *string `json:"trunk_sid,omitempty"`
 
-	// TwilioMediaIp Twilio's media IP (client and SIP edges).
-	TwilioMediaIp *string `json:"twilio_media_ip,omitempty"`
+	// TwilioMediaIP Twilio's media IP (client and SIP edges).
+	TwilioMediaIP *string `json:"twilio_media_ip,omitempty"`
 
-	// TwilioSignalingIp Twilio's signaling IP (SIP edge).
-	TwilioSignalingIp *string `json:"twilio_signaling_ip,omitempty"`
+	// TwilioSignalingIP Twilio's signaling IP (SIP edge).
+	TwilioSignalingIP *string `json:"twilio_signaling_ip,omitempty"`
 
 	// UserAgent The far end's SIP User-Agent (SIP edge).
 	UserAgent *string `json:"user_agent,omitempty"`
@@ -935,53 +932,53 @@ type MetricStats struct {
 
 // PageMeta Paging information of a list page.
 type PageMeta struct {
-	FirstPageUrl *string `json:"first_page_url,omitempty"`
+	Page            *int    `json:"page,omitempty"`
+	PageSize        *int    `json:"page_size,omitempty"`
+	FirstPageURL    *string `json:"first_page_url,omitempty"`
+	PreviousPageURL *string `json:"previous_page_url"`
+
+	// NextPageURL The next page, or `null` on the last page.
+	NextPageURL *string `json:"next_page_url"`
 
 	// Key The name of the list property, `call_summaries`.
 	Key *string `json:"key,omitempty"`
 
-	// NextPageUrl The next page, or `null` on the last page.
-	NextPageUrl     *string `json:"next_page_url,omitempty"`
-	Page            *int    `json:"page,omitempty"`
-	PageSize        *int    `json:"page_size,omitempty"`
-	PreviousPageUrl *string `json:"previous_page_url,omitempty"`
-
-	// Url This page.
-	Url *string `json:"url,omitempty"`
+	// URL This page.
+	URL *string `json:"url,omitempty"`
 }
 
 // Party A party of the call (`from` or `to`). Which fields are present depends on the
 // call type and direction. PII.
 type Party struct {
-	// Callee Destination, e.g. an E.164 number, `client:bob` or `sip:user@host`.
-	Callee *string `json:"callee,omitempty"`
-
 	// Caller Caller ID, e.g. `+15555555555` or `client:alice`.
 	Caller *string `json:"caller,omitempty"`
 
+	// Callee Destination, e.g. an E.164 number, `client:bob` or `sip:user@host`.
+	Callee *string `json:"callee,omitempty"`
+
 	// Carrier Carrier name, e.g. `AT&T Wireless`.
 	Carrier *string `json:"carrier,omitempty"`
-
-	// City City (uncertain for the REST API).
-	City *string `json:"city,omitempty"`
 
 	// Connection Connection type. Observed: `landline`, `mobile`, `voip`, `twilio_sdk`, `pstn`,
 	// `sip_interface`, `sip_trunk`. Not an enum: the full set is undocumented.
 	Connection *string `json:"connection,omitempty"`
 
+	// NumberPrefix E.164 country code plus the first three digits, e.g. `1555`.
+	NumberPrefix *string   `json:"number_prefix,omitempty"`
+	Location     *Location `json:"location,omitempty"`
+
 	// CountryCode Two-letter ISO country code, e.g. `US`.
 	CountryCode *string `json:"country_code,omitempty"`
+
+	// City City (uncertain for the REST API).
+	City *string `json:"city,omitempty"`
 
 	// CountrySubdivision State or province (uncertain for the REST API).
 	CountrySubdivision *string `json:"country_subdivision,omitempty"`
 
-	// IpAddress The client's public IP address, on Voice SDK calls (uncertain for the REST API).
-	IpAddress *string   `json:"ip_address,omitempty"`
-	Location  *Location `json:"location,omitempty"`
-
-	// NumberPrefix E.164 country code plus the first three digits, e.g. `1555`.
-	NumberPrefix *string  `json:"number_prefix,omitempty"`
-	Sdk          *SDKInfo `json:"sdk,omitempty"`
+	// IPAddress The client's public IP address, on Voice SDK calls (uncertain for the REST API).
+	IPAddress *string  `json:"ip_address,omitempty"`
+	SDK       *SDKInfo `json:"sdk,omitempty"`
 }
 
 // ProcessingState defines model for ProcessingState.
@@ -1008,12 +1005,9 @@ type SDKDevice struct {
 // SDKEdge What the Voice SDK measured on the device of a Client call, and the events it
 // raised about the media.
 type SDKEdge struct {
-	Events *SDKEvents `json:"events,omitempty"`
-
-	// Metrics Metrics of an edge's two media streams: `inbound` is what the edge received,
-	// `outbound` what it sent.
-	Metrics    *EdgeMetrics       `json:"metrics,omitempty"`
 	Properties *SDKEdgeProperties `json:"properties,omitempty"`
+	Metrics    *EdgeMetrics       `json:"metrics,omitempty"`
+	Events     *SDKEvents         `json:"events,omitempty"`
 }
 
 // SDKEdgeProperties defines model for SDKEdgeProperties.
@@ -1026,16 +1020,16 @@ type SDKEdgeProperties struct {
 // SDKEvents defines model for SDKEvents.
 type SDKEvents struct {
 	// Errors Errors by Twilio error code → occurrences.
-	Errors *map[string]int `json:"errors,omitempty"`
+	Errors map[string]int `json:"errors,omitempty"`
 
 	// Feedback End-user feedback gathered by the SDK (shape uncertain).
 	Feedback *SDKFeedback `json:"feedback,omitempty"`
 
 	// Groups Events by group (e.g. `network-quality-warning-raised`) → count.
-	Groups *map[string]int `json:"groups,omitempty"`
+	Groups map[string]int `json:"groups,omitempty"`
 
 	// Levels Events by severity (e.g. `WARNING`, `ERROR`) → count.
-	Levels *map[string]int `json:"levels,omitempty"`
+	Levels map[string]int `json:"levels,omitempty"`
 }
 
 // SDKFeedback End-user feedback gathered by the SDK (shape uncertain).
@@ -1052,7 +1046,7 @@ type SDKFeedback struct {
 type SDKInfo struct {
 	Browser *SDKBrowser `json:"browser,omitempty"`
 	Device  *SDKDevice  `json:"device,omitempty"`
-	Os      *SDKOS      `json:"os,omitempty"`
+	OS      *SDKOS      `json:"os,omitempty"`
 
 	// Platform e.g. `iOS`, `android`, `web`.
 	Platform *string `json:"platform,omitempty"`
@@ -1074,17 +1068,17 @@ type SDKOS struct {
 
 // SDKSettings defines model for SDKSettings.
 type SDKSettings struct {
-	// Dscp Whether DSCP marking was enabled.
-	Dscp *bool `json:"dscp,omitempty"`
+	// DSCP Whether DSCP marking was enabled.
+	DSCP *bool `json:"dscp,omitempty"`
 
 	// Edge The edge the SDK was configured with (uncertain).
 	Edge *string `json:"edge,omitempty"`
 
-	// IceRestartEnabled Whether ICE restart was enabled.
-	IceRestartEnabled *bool `json:"ice_restart_enabled,omitempty"`
+	// ICERestartEnabled Whether ICE restart was enabled.
+	ICERestartEnabled *bool `json:"ice_restart_enabled,omitempty"`
 
 	// SelectedEdges Edges the SDK selected (uncertain).
-	SelectedEdges *[]string `json:"selected_edges,omitempty"`
+	SelectedEdges []string `json:"selected_edges,omitempty"`
 }
 
 // SortBy defines model for SortBy.
@@ -1093,46 +1087,11 @@ type SortBy string
 // StreamMetrics Metrics of one media stream. Gateway edges carry codec, packet counts, loss and
 // jitter (and latency on SIP edges); the SDK edge adds MOS, RTT and audio levels.
 type StreamMetrics struct {
-	// AudioIn Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	AudioIn *MetricStats `json:"audio_in,omitempty"`
-
-	// AudioOut Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	AudioOut *MetricStats `json:"audio_out,omitempty"`
-
 	// Codec RTP payload type number, e.g. `0` for PCMU.
 	Codec *int `json:"codec,omitempty"`
 
 	// CodecName Codec name, e.g. `pcmu`, `opus`.
 	CodecName *string `json:"codec_name,omitempty"`
-
-	// Jitter Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	Jitter *MetricStats `json:"jitter,omitempty"`
-
-	// Latency Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	Latency *MetricStats `json:"latency,omitempty"`
-
-	// Mos Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	Mos *MetricStats `json:"mos,omitempty"`
-
-	// PacketDelayVariation Packets by delay bucket (uncertain; third-party source).
-	PacketDelayVariation *map[string]int `json:"packet_delay_variation,omitempty"`
-
-	// PacketsLossPercentage Packets lost as a percentage (the `high_packet_loss` tag is set above 5).
-	// Whether Twilio reports 0–100 or a fraction is not documented.
-	PacketsLossPercentage *float64 `json:"packets_loss_percentage,omitempty"`
-
-	// PacketsLost Packets lost.
-	PacketsLost *int `json:"packets_lost,omitempty"`
 
 	// PacketsReceived Packets received (inbound stream).
 	PacketsReceived *int `json:"packets_received,omitempty"`
@@ -1140,18 +1099,29 @@ type StreamMetrics struct {
 	// PacketsSent Packets sent (outbound stream).
 	PacketsSent *int `json:"packets_sent,omitempty"`
 
-	// Rtt Summary statistics of a metric over the call. Units by metric: jitter,
-	// latency and rtt in milliseconds; mos on the MOS scale (1.0 to about 4.5);
-	// audio_in and audio_out as SDK audio levels (0–32767 in the SDK).
-	Rtt *MetricStats `json:"rtt,omitempty"`
+	// PacketsLost Packets lost.
+	PacketsLost *int `json:"packets_lost,omitempty"`
+
+	// PacketsLossPercentage Packets lost as a percentage (the `high_packet_loss` tag is set above 5).
+	// Whether Twilio reports 0–100 or a fraction is not documented.
+	PacketsLossPercentage *float64     `json:"packets_loss_percentage,omitempty"`
+	Jitter                *MetricStats `json:"jitter,omitempty"`
+	Latency               *MetricStats `json:"latency,omitempty"`
+	MOS                   *MetricStats `json:"mos,omitempty"`
+	RTT                   *MetricStats `json:"rtt,omitempty"`
+	AudioIn               *MetricStats `json:"audio_in,omitempty"`
+	AudioOut              *MetricStats `json:"audio_out,omitempty"`
+
+	// PacketDelayVariation Packets by delay bucket (uncertain; third-party source).
+	PacketDelayVariation map[string]int `json:"packet_delay_variation,omitempty"`
 
 	// Tags Quality tags raised for this stream by the SDK (uncertain).
-	Tags *[]string `json:"tags,omitempty"`
+	Tags []string `json:"tags,omitempty"`
 }
 
 // SummaryPage One page of the Call Summaries list.
 type SummaryPage struct {
-	CallSummaries *[]CallSummary `json:"call_summaries,omitempty"`
+	CallSummaries []CallSummary `json:"call_summaries"`
 
 	// Meta Paging information of a list page.
 	Meta *PageMeta `json:"meta,omitempty"`
@@ -1159,9 +1129,9 @@ type SummaryPage struct {
 
 // Trust Trusted communications details.
 type Trust struct {
+	VerifiedCaller  *VerifiedCaller  `json:"verified_caller,omitempty"`
 	Branded         *BrandedCall     `json:"branded,omitempty"`
 	BusinessProfile *BusinessProfile `json:"business_profile,omitempty"`
-	VerifiedCaller  *VerifiedCaller  `json:"verified_caller,omitempty"`
 	VoiceIntegrity  *VoiceIntegrity  `json:"voice_integrity,omitempty"`
 }
 
@@ -1173,7 +1143,7 @@ type VerifiedCaller struct {
 
 // VoiceIntegrity defines model for VoiceIntegrity.
 type VoiceIntegrity struct {
-	BundleSid *string `json:"bundle_sid,omitempty"`
+	BundleSID *string `json:"bundle_sid,omitempty"`
 	Enabled   *bool   `json:"enabled,omitempty"`
 
 	// UseCase e.g. `customer_support`.
@@ -1183,8 +1153,8 @@ type VoiceIntegrity struct {
 // VoiceIntegrityUseCase defines model for VoiceIntegrityUseCase.
 type VoiceIntegrityUseCase string
 
-// CallSid defines model for CallSid.
-type CallSid = string
+// CallSID defines model for CallSid.
+type CallSID = string
 
 // NotFound Twilio's error body.
 type NotFound = Error
@@ -1229,13 +1199,13 @@ type ListSummariesParams struct {
 	EndTime *ListTime `form:"EndTime,omitempty" json:"EndTime,omitempty"`
 
 	// CallType Call types, comma-separated.
-	CallType *[]CallType `form:"CallType,omitempty" json:"CallType,omitempty"`
+	CallType []CallType `form:"CallType,omitempty" json:"CallType,omitempty"`
 
 	// CallState Call states, comma-separated.
-	CallState *[]CallState `form:"CallState,omitempty" json:"CallState,omitempty"`
+	CallState []CallState `form:"CallState,omitempty" json:"CallState,omitempty"`
 
 	// Direction Call directions, comma-separated.
-	Direction *[]CallDirection `form:"Direction,omitempty" json:"Direction,omitempty"`
+	Direction []CallDirection `form:"Direction,omitempty" json:"Direction,omitempty"`
 
 	// ProcessingState Which summaries: `completed`, `started`, `partial` or `all`. Note that this enum
 	// (Twilio's) says `completed` where summaries say `complete`; `started` is in
@@ -1258,16 +1228,16 @@ type ListSummariesParams struct {
 	AnsweredByAnnotation *ListSummariesParamsAnsweredByAnnotation `form:"AnsweredByAnnotation,omitempty" json:"AnsweredByAnnotation,omitempty"`
 
 	// ConnectivityIssueAnnotation Annotated connectivity issues, comma-separated.
-	ConnectivityIssueAnnotation *[]ConnectivityIssue `form:"ConnectivityIssueAnnotation,omitempty" json:"ConnectivityIssueAnnotation,omitempty"`
+	ConnectivityIssueAnnotation []ConnectivityIssue `form:"ConnectivityIssueAnnotation,omitempty" json:"ConnectivityIssueAnnotation,omitempty"`
 
 	// QualityIssueAnnotation Annotated quality issues, comma-separated.
-	QualityIssueAnnotation *[]QualityIssue `form:"QualityIssueAnnotation,omitempty" json:"QualityIssueAnnotation,omitempty"`
+	QualityIssueAnnotation []QualityIssue `form:"QualityIssueAnnotation,omitempty" json:"QualityIssueAnnotation,omitempty"`
 
 	// SpamAnnotation Calls annotated as spam (or not).
 	SpamAnnotation *bool `form:"SpamAnnotation,omitempty" json:"SpamAnnotation,omitempty"`
 
 	// CallScoreAnnotation Annotated call scores (1 Bad … 5 Excellent), comma-separated.
-	CallScoreAnnotation *[]int `form:"CallScoreAnnotation,omitempty" json:"CallScoreAnnotation,omitempty"`
+	CallScoreAnnotation []int `form:"CallScoreAnnotation,omitempty" json:"CallScoreAnnotation,omitempty"`
 
 	// BrandedEnabled Whether the call was branded with Twilio Branded Calls.
 	BrandedEnabled *bool `form:"BrandedEnabled,omitempty" json:"BrandedEnabled,omitempty"`
@@ -1275,8 +1245,8 @@ type ListSummariesParams struct {
 	// VoiceIntegrityEnabled Whether the number had Voice Integrity enabled.
 	VoiceIntegrityEnabled *bool `form:"VoiceIntegrityEnabled,omitempty" json:"VoiceIntegrityEnabled,omitempty"`
 
-	// BrandedBundleSid The Branded Calls bundle SID.
-	BrandedBundleSid *string `form:"BrandedBundleSid,omitempty" json:"BrandedBundleSid,omitempty"`
+	// BrandedBundleSID The Branded Calls bundle SID.
+	BrandedBundleSID *string `form:"BrandedBundleSid,omitempty" json:"BrandedBundleSid,omitempty"`
 
 	// BrandedLogo Whether the branded logo was displayed during an in-band branded call.
 	BrandedLogo *bool `form:"BrandedLogo,omitempty" json:"BrandedLogo,omitempty"`
@@ -1290,8 +1260,8 @@ type ListSummariesParams struct {
 	// BrandedCallReason The reason shown to the callee during an in-band branded call.
 	BrandedCallReason *string `form:"BrandedCallReason,omitempty" json:"BrandedCallReason,omitempty"`
 
-	// VoiceIntegrityBundleSid The Voice Integrity profile SID.
-	VoiceIntegrityBundleSid *string `form:"VoiceIntegrityBundleSid,omitempty" json:"VoiceIntegrityBundleSid,omitempty"`
+	// VoiceIntegrityBundleSID The Voice Integrity profile SID.
+	VoiceIntegrityBundleSID *string `form:"VoiceIntegrityBundleSid,omitempty" json:"VoiceIntegrityBundleSid,omitempty"`
 
 	// VoiceIntegrityUseCase The Voice Integrity use case.
 	VoiceIntegrityUseCase *VoiceIntegrityUseCase `form:"VoiceIntegrityUseCase,omitempty" json:"VoiceIntegrityUseCase,omitempty"`
@@ -1302,8 +1272,8 @@ type ListSummariesParams struct {
 	// BusinessProfileIndustry The business industry.
 	BusinessProfileIndustry *BusinessProfileIndustry `form:"BusinessProfileIndustry,omitempty" json:"BusinessProfileIndustry,omitempty"`
 
-	// BusinessProfileBundleSid The Business Profile bundle SID.
-	BusinessProfileBundleSid *string `form:"BusinessProfileBundleSid,omitempty" json:"BusinessProfileBundleSid,omitempty"`
+	// BusinessProfileBundleSID The Business Profile bundle SID.
+	BusinessProfileBundleSID *string `form:"BusinessProfileBundleSid,omitempty" json:"BusinessProfileBundleSid,omitempty"`
 
 	// BusinessProfileType The Business Profile type.
 	BusinessProfileType *ListSummariesParamsBusinessProfileType `form:"BusinessProfileType,omitempty" json:"BusinessProfileType,omitempty"`
@@ -1432,7 +1402,7 @@ type ClientInterface interface {
 	// FetchAnnotation Fetch the annotation of a call
 	//
 	// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
-	FetchAnnotation(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FetchAnnotation(ctx context.Context, callSID CallSID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAnnotationWithBody Update the annotation of a call
 	//
@@ -1442,7 +1412,7 @@ type ClientInterface interface {
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-	UpdateAnnotationWithBody(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateAnnotationWithBody(ctx context.Context, callSID CallSID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAnnotationWithFormdataBody Update the annotation of a call
 	//
@@ -1452,7 +1422,7 @@ type ClientInterface interface {
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
 	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-	UpdateAnnotationWithFormdataBody(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+	UpdateAnnotationWithFormdataBody(ctx context.Context, callSID CallSID, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// FetchSummary Fetch the summary of a call
 	//
@@ -1461,7 +1431,7 @@ type ClientInterface interface {
 	// after it. Voice Insights Advanced Features must be active on the account.
 	//
 	// Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
-	FetchSummary(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+	FetchSummary(ctx context.Context, callSID CallSID, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // ListSummaries List call summaries
@@ -1490,8 +1460,8 @@ func (c *Client) ListSummaries(ctx context.Context, params *ListSummariesParams,
 // FetchAnnotation Fetch the annotation of a call
 //
 // Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
-func (c *Client) FetchAnnotation(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFetchAnnotationRequest(c.Server, callSid)
+func (c *Client) FetchAnnotation(ctx context.Context, callSID CallSID, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFetchAnnotationRequest(c.Server, callSID)
 	if err != nil {
 		return nil, err
 	}
@@ -1510,8 +1480,8 @@ func (c *Client) FetchAnnotation(ctx context.Context, callSid CallSid, reqEditor
 // Takes any type of body and a specified content type.
 //
 // Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-func (c *Client) UpdateAnnotationWithBody(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAnnotationRequestWithBody(c.Server, callSid, contentType, body)
+func (c *Client) UpdateAnnotationWithBody(ctx context.Context, callSID CallSID, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequestWithBody(c.Server, callSID, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1530,8 +1500,8 @@ func (c *Client) UpdateAnnotationWithBody(ctx context.Context, callSid CallSid, 
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //
 // Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-func (c *Client) UpdateAnnotationWithFormdataBody(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewUpdateAnnotationRequestWithFormdataBody(c.Server, callSid, body)
+func (c *Client) UpdateAnnotationWithFormdataBody(ctx context.Context, callSID CallSID, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewUpdateAnnotationRequestWithFormdataBody(c.Server, callSID, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1549,8 +1519,8 @@ func (c *Client) UpdateAnnotationWithFormdataBody(ctx context.Context, callSid C
 // after it. Voice Insights Advanced Features must be active on the account.
 //
 // Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
-func (c *Client) FetchSummary(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewFetchSummaryRequest(c.Server, callSid, params)
+func (c *Client) FetchSummary(ctx context.Context, callSID CallSID, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewFetchSummaryRequest(c.Server, callSID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -1711,7 +1681,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.CallType != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallType", *params.CallType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallType", params.CallType, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1723,7 +1693,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.CallState != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallState", *params.CallState, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallState", params.CallState, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1735,7 +1705,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.Direction != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "Direction", *params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "Direction", params.Direction, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1819,7 +1789,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.ConnectivityIssueAnnotation != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ConnectivityIssueAnnotation", *params.ConnectivityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "ConnectivityIssueAnnotation", params.ConnectivityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1831,7 +1801,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.QualityIssueAnnotation != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "QualityIssueAnnotation", *params.QualityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "QualityIssueAnnotation", params.QualityIssueAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1855,7 +1825,7 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		if params.CallScoreAnnotation != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallScoreAnnotation", *params.CallScoreAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", false, "CallScoreAnnotation", params.CallScoreAnnotation, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "array", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1889,9 +1859,9 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		}
 
-		if params.BrandedBundleSid != nil {
+		if params.BrandedBundleSID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedBundleSid", *params.BrandedBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BrandedBundleSid", *params.BrandedBundleSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1949,9 +1919,9 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		}
 
-		if params.VoiceIntegrityBundleSid != nil {
+		if params.VoiceIntegrityBundleSID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VoiceIntegrityBundleSid", *params.VoiceIntegrityBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "VoiceIntegrityBundleSid", *params.VoiceIntegrityBundleSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -1997,9 +1967,9 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 
 		}
 
-		if params.BusinessProfileBundleSid != nil {
+		if params.BusinessProfileBundleSID != nil {
 
-			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileBundleSid", *params.BusinessProfileBundleSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "BusinessProfileBundleSid", *params.BusinessProfileBundleSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -2072,12 +2042,12 @@ func NewListSummariesRequest(server string, params *ListSummariesParams) (*http.
 }
 
 // NewFetchAnnotationRequest constructs an http.Request for the FetchAnnotation method
-func NewFetchAnnotationRequest(server string, callSid CallSid) (*http.Request, error) {
+func NewFetchAnnotationRequest(server string, callSID CallSID) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -2106,23 +2076,23 @@ func NewFetchAnnotationRequest(server string, callSid CallSid) (*http.Request, e
 }
 
 // NewUpdateAnnotationRequestWithFormdataBody calls the generic UpdateAnnotation builder with application/x-www-form-urlencoded body
-func NewUpdateAnnotationRequestWithFormdataBody(server string, callSid CallSid, body UpdateAnnotationFormdataRequestBody) (*http.Request, error) {
+func NewUpdateAnnotationRequestWithFormdataBody(server string, callSID CallSID, body UpdateAnnotationFormdataRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
 	bodyStr, err := runtime.MarshalForm(body, nil)
 	if err != nil {
 		return nil, err
 	}
 	bodyReader = strings.NewReader(bodyStr.Encode())
-	return NewUpdateAnnotationRequestWithBody(server, callSid, "application/x-www-form-urlencoded", bodyReader)
+	return NewUpdateAnnotationRequestWithBody(server, callSID, "application/x-www-form-urlencoded", bodyReader)
 }
 
 // NewUpdateAnnotationRequestWithBody constructs an http.Request for the UpdateAnnotation method, with any body, and a specified content type
-func NewUpdateAnnotationRequestWithBody(server string, callSid CallSid, contentType string, body io.Reader) (*http.Request, error) {
+func NewUpdateAnnotationRequestWithBody(server string, callSID CallSID, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -2153,12 +2123,12 @@ func NewUpdateAnnotationRequestWithBody(server string, callSid CallSid, contentT
 }
 
 // NewFetchSummaryRequest constructs an http.Request for the FetchSummary method
-func NewFetchSummaryRequest(server string, callSid CallSid, params *FetchSummaryParams) (*http.Request, error) {
+func NewFetchSummaryRequest(server string, callSID CallSID, params *FetchSummaryParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
 
-	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSid, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "CallSid", callSID, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
 	if err != nil {
 		return nil, err
 	}
@@ -2227,909 +2197,4 @@ func (c *Client) applyEditors(ctx context.Context, req *http.Request, additional
 	return nil
 }
 
-// ClientWithResponses builds on ClientInterface to offer response payloads
-type ClientWithResponses struct {
-	ClientInterface
-}
-
-// NewClientWithResponses creates a new ClientWithResponses, which wraps
-// Client with return type handling
-func NewClientWithResponses(server string, opts ...ClientOption) (*ClientWithResponses, error) {
-	client, err := NewClient(server, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return &ClientWithResponses{client}, nil
-}
-
-// WithBaseURL overrides the baseURL.
-func WithBaseURL(baseURL string) ClientOption {
-	return func(c *Client) error {
-		newBaseURL, err := url.Parse(baseURL)
-		if err != nil {
-			return err
-		}
-		c.Server = newBaseURL.String()
-		return nil
-	}
-}
-
-// ClientWithResponsesInterface is the interface specification for the client with responses above.
-type ClientWithResponsesInterface interface {
-
-	// ListSummariesWithResponse List call summaries
-	//
-	// Lists the summaries of many calls, newest first, one page at a time. Follow
-	// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
-	// on the last page. Voice Insights Advanced Features must be active. The filters
-	// Twilio documents as comma-separated lists (`CallType`, `CallState`,
-	// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
-	// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
-	// the same bytes on the wire (`CallType=sip,trunking`), but typed.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
-	ListSummariesWithResponse(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*ListSummariesResponse, error)
-
-	// FetchAnnotationWithResponse Fetch the annotation of a call
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
-	FetchAnnotationWithResponse(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*FetchAnnotationResponse, error)
-
-	// UpdateAnnotationWithBodyWithResponse Update the annotation of a call
-	//
-	// Sets the labels of a call, during or after it, while its summary is reachable
-	// through the API. Only the fields sent change.
-	//
-	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-	UpdateAnnotationWithBodyWithResponse(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
-
-	// UpdateAnnotationWithFormdataBodyWithResponse Update the annotation of a call
-	//
-	// Sets the labels of a call, during or after it, while its summary is reachable
-	// through the API. Only the fields sent change.
-	//
-	// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-	UpdateAnnotationWithFormdataBodyWithResponse(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error)
-
-	// FetchSummaryWithResponse Fetch the summary of a call
-	//
-	// Returns the Call Summary of one call. A partial summary is available within
-	// about ten minutes of the call's end; the complete one about thirty minutes
-	// after it. Voice Insights Advanced Features must be active on the account.
-	//
-	// Returns a wrapper object for the known response body format(s).
-	//
-	// Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
-	FetchSummaryWithResponse(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*FetchSummaryResponse, error)
-}
-
-// ListSummariesResponse429Headers the declared response headers of an HTTP 429 response for ListSummaries
-type ListSummariesResponse429Headers struct {
-	RetryAfter *string
-}
-
-type ListSummariesResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *SummaryPage
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *Error
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON5XX the response for an HTTP 5XX `application/json` response
-	JSON5XX *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *ListSummariesResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r ListSummariesResponse) GetJSON200() *SummaryPage {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r ListSummariesResponse) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r ListSummariesResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r ListSummariesResponse) GetJSON403() *Error {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r ListSummariesResponse) GetJSON404() *Error {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r ListSummariesResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
-func (r ListSummariesResponse) GetJSON5XX() *Error {
-	return r.JSON5XX
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r ListSummariesResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r ListSummariesResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r ListSummariesResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r ListSummariesResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r ListSummariesResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// FetchAnnotationResponse429Headers the declared response headers of an HTTP 429 response for FetchAnnotation
-type FetchAnnotationResponse429Headers struct {
-	RetryAfter *string
-}
-
-type FetchAnnotationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Annotation
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON5XX the response for an HTTP 5XX `application/json` response
-	JSON5XX *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *FetchAnnotationResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FetchAnnotationResponse) GetJSON200() *Annotation {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r FetchAnnotationResponse) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FetchAnnotationResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r FetchAnnotationResponse) GetJSON403() *Error {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FetchAnnotationResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r FetchAnnotationResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
-func (r FetchAnnotationResponse) GetJSON5XX() *Error {
-	return r.JSON5XX
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r FetchAnnotationResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r FetchAnnotationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FetchAnnotationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FetchAnnotationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FetchAnnotationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// UpdateAnnotationResponse429Headers the declared response headers of an HTTP 429 response for UpdateAnnotation
-type UpdateAnnotationResponse429Headers struct {
-	RetryAfter *string
-}
-
-type UpdateAnnotationResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *Annotation
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON5XX the response for an HTTP 5XX `application/json` response
-	JSON5XX *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *UpdateAnnotationResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON200() *Annotation {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON403() *Error {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r UpdateAnnotationResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
-func (r UpdateAnnotationResponse) GetJSON5XX() *Error {
-	return r.JSON5XX
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r UpdateAnnotationResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r UpdateAnnotationResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r UpdateAnnotationResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r UpdateAnnotationResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r UpdateAnnotationResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// FetchSummaryResponse429Headers the declared response headers of an HTTP 429 response for FetchSummary
-type FetchSummaryResponse429Headers struct {
-	RetryAfter *string
-}
-
-type FetchSummaryResponse struct {
-	Body         []byte
-	HTTPResponse *http.Response
-	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *CallSummary
-	// JSON400 the response for an HTTP 400 `application/json` response
-	JSON400 *Error
-	// JSON401 the response for an HTTP 401 `application/json` response
-	JSON401 *Unauthorized
-	// JSON403 the response for an HTTP 403 `application/json` response
-	JSON403 *Error
-	// JSON404 the response for an HTTP 404 `application/json` response
-	JSON404 *NotFound
-	// JSON429 the response for an HTTP 429 `application/json` response
-	JSON429 *TooManyRequests
-	// JSON5XX the response for an HTTP 5XX `application/json` response
-	JSON5XX *Error
-	// JSONDefault the response for an HTTP default `application/json` response
-	JSONDefault *Error
-	// Headers429 the parsed response headers for an HTTP 429 response
-	Headers429 *FetchSummaryResponse429Headers
-}
-
-// GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r FetchSummaryResponse) GetJSON200() *CallSummary {
-	return r.JSON200
-}
-
-// GetJSON400 returns the response for an HTTP 400 `application/json` response
-func (r FetchSummaryResponse) GetJSON400() *Error {
-	return r.JSON400
-}
-
-// GetJSON401 returns the response for an HTTP 401 `application/json` response
-func (r FetchSummaryResponse) GetJSON401() *Unauthorized {
-	return r.JSON401
-}
-
-// GetJSON403 returns the response for an HTTP 403 `application/json` response
-func (r FetchSummaryResponse) GetJSON403() *Error {
-	return r.JSON403
-}
-
-// GetJSON404 returns the response for an HTTP 404 `application/json` response
-func (r FetchSummaryResponse) GetJSON404() *NotFound {
-	return r.JSON404
-}
-
-// GetJSON429 returns the response for an HTTP 429 `application/json` response
-func (r FetchSummaryResponse) GetJSON429() *TooManyRequests {
-	return r.JSON429
-}
-
-// GetJSON5XX returns the response for an HTTP 5XX `application/json` response
-func (r FetchSummaryResponse) GetJSON5XX() *Error {
-	return r.JSON5XX
-}
-
-// GetJSONDefault returns the response for an HTTP default `application/json` response
-func (r FetchSummaryResponse) GetJSONDefault() *Error {
-	return r.JSONDefault
-}
-
-// GetBody returns the raw response body bytes
-func (r FetchSummaryResponse) GetBody() []byte {
-	return r.Body
-}
-
-// Status returns HTTPResponse.Status
-func (r FetchSummaryResponse) Status() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Status
-	}
-	return http.StatusText(0)
-}
-
-// StatusCode returns HTTPResponse.StatusCode
-func (r FetchSummaryResponse) StatusCode() int {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.StatusCode
-	}
-	return 0
-}
-
-// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
-func (r FetchSummaryResponse) ContentType() string {
-	if r.HTTPResponse != nil {
-		return r.HTTPResponse.Header.Get("Content-Type")
-	}
-	return ""
-}
-
-// ListSummariesWithResponse List call summaries
-//
-// Lists the summaries of many calls, newest first, one page at a time. Follow
-// `meta.next_page_url` for the next page (it carries a `PageToken`); it is `null`
-// on the last page. Voice Insights Advanced Features must be active. The filters
-// Twilio documents as comma-separated lists (`CallType`, `CallState`,
-// `Direction`, `ConnectivityIssueAnnotation`, `QualityIssueAnnotation`,
-// `CallScoreAnnotation`) are arrays here with `style: form, explode: false`:
-// the same bytes on the wire (`CallType=sip,trunking`), but typed.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/Voice/Summaries (the `ListSummaries` operationId).
-func (c *ClientWithResponses) ListSummariesWithResponse(ctx context.Context, params *ListSummariesParams, reqEditors ...RequestEditorFn) (*ListSummariesResponse, error) {
-	rsp, err := c.ListSummaries(ctx, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseListSummariesResponse(rsp)
-}
-
-// FetchAnnotationWithResponse Fetch the annotation of a call
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
-func (c *ClientWithResponses) FetchAnnotationWithResponse(ctx context.Context, callSid CallSid, reqEditors ...RequestEditorFn) (*FetchAnnotationResponse, error) {
-	rsp, err := c.FetchAnnotation(ctx, callSid, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFetchAnnotationResponse(rsp)
-}
-
-// UpdateAnnotationWithBodyWithResponse Update the annotation of a call
-//
-// Sets the labels of a call, during or after it, while its summary is reachable
-// through the API. Only the fields sent change.
-//
-// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-func (c *ClientWithResponses) UpdateAnnotationWithBodyWithResponse(ctx context.Context, callSid CallSid, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
-	rsp, err := c.UpdateAnnotationWithBody(ctx, callSid, contentType, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUpdateAnnotationResponse(rsp)
-}
-
-// UpdateAnnotationWithFormdataBodyWithResponse Update the annotation of a call
-//
-// Sets the labels of a call, during or after it, while its summary is reachable
-// through the API. Only the fields sent change.
-//
-// Takes a body of the `application/x-www-form-urlencoded` content type, and returns a wrapper object for the known response body format(s).
-//
-// Corresponds with POST /v1/Voice/{CallSid}/Annotation (the `UpdateAnnotation` operationId).
-func (c *ClientWithResponses) UpdateAnnotationWithFormdataBodyWithResponse(ctx context.Context, callSid CallSid, body UpdateAnnotationFormdataRequestBody, reqEditors ...RequestEditorFn) (*UpdateAnnotationResponse, error) {
-	rsp, err := c.UpdateAnnotationWithFormdataBody(ctx, callSid, body, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseUpdateAnnotationResponse(rsp)
-}
-
-// FetchSummaryWithResponse Fetch the summary of a call
-//
-// Returns the Call Summary of one call. A partial summary is available within
-// about ten minutes of the call's end; the complete one about thirty minutes
-// after it. Voice Insights Advanced Features must be active on the account.
-//
-// Returns a wrapper object for the known response body format(s).
-//
-// Corresponds with GET /v1/Voice/{CallSid}/Summary (the `FetchSummary` operationId).
-func (c *ClientWithResponses) FetchSummaryWithResponse(ctx context.Context, callSid CallSid, params *FetchSummaryParams, reqEditors ...RequestEditorFn) (*FetchSummaryResponse, error) {
-	rsp, err := c.FetchSummary(ctx, callSid, params, reqEditors...)
-	if err != nil {
-		return nil, err
-	}
-	return ParseFetchSummaryResponse(rsp)
-}
-
-// ParseListSummariesResponse parses an HTTP response from a ListSummariesWithResponse call
-func ParseListSummariesResponse(rsp *http.Response) (*ListSummariesResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &ListSummariesResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest SummaryPage
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON5XX = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers ListSummariesResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseFetchAnnotationResponse parses an HTTP response from a FetchAnnotationWithResponse call
-func ParseFetchAnnotationResponse(rsp *http.Response) (*FetchAnnotationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FetchAnnotationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Annotation
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON5XX = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers FetchAnnotationResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseUpdateAnnotationResponse parses an HTTP response from a UpdateAnnotationWithResponse call
-func ParseUpdateAnnotationResponse(rsp *http.Response) (*UpdateAnnotationResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &UpdateAnnotationResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest Annotation
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON5XX = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers UpdateAnnotationResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
-
-// ParseFetchSummaryResponse parses an HTTP response from a FetchSummaryWithResponse call
-func ParseFetchSummaryResponse(rsp *http.Response) (*FetchSummaryResponse, error) {
-	bodyBytes, err := io.ReadAll(rsp.Body)
-	defer func() { _ = rsp.Body.Close() }()
-	if err != nil {
-		return nil, err
-	}
-
-	response := &FetchSummaryResponse{
-		Body:         bodyBytes,
-		HTTPResponse: rsp,
-	}
-
-	switch {
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest CallSummary
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON200 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON400 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
-		var dest Unauthorized
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON401 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON403 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
-		var dest NotFound
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON404 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
-		var dest TooManyRequests
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON429 = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode/100 == 5:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSON5XX = &dest
-
-	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
-		var dest Error
-		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
-			return nil, err
-		}
-		response.JSONDefault = &dest
-
-	}
-
-	switch {
-	case rsp.StatusCode == 429:
-		var headers FetchSummaryResponse429Headers
-		if values := rsp.Header.Values("Retry-After"); len(values) > 0 {
-			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Retry-After", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
-				return nil, err
-			}
-			headers.RetryAfter = &value
-		}
-		response.Headers429 = &headers
-	}
-
-	return response, nil
-}
+// ClientWithResponses is not generated (see openapi/oapi-codegen.yaml).

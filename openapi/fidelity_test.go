@@ -1,13 +1,14 @@
 package openapi_test
 
 import (
-	"encoding/json"
 	"os"
 	"reflect"
 	"slices"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // seedProperty is the part of a property in Twilio's documented schema that
@@ -37,7 +38,7 @@ func TestSeedFidelity(t *testing.T) {
 	var seed struct {
 		Properties map[string]seedProperty `json:"properties"`
 	}
-	if err := json.Unmarshal(raw, &seed); err != nil {
+	if err := wirejson.Unmarshal(raw, &seed); err != nil {
 		t.Fatal(err)
 	}
 	if len(seed.Properties) != 23 {

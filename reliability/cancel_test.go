@@ -9,7 +9,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 )
 
 // cancelBound is how soon FetchSummary must return once its context is
@@ -19,23 +19,23 @@ const cancelBound = 100 * time.Millisecond
 func TestCancelReturnsPromptly(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
-		fault conformance.Fault
+		fault sandbox.Fault
 		// begun reports that the call is in the phase to interrupt.
-		begun func(srv *conformance.Server, logs *syncBuffer) bool
+		begun func(srv *sandbox.Server, logs *syncBuffer) bool
 		msg   string
 	}{
 		{name: "during a 90 s Retry-After wait", fault: retryAfter("90"),
-			begun: func(_ *conformance.Server, logs *syncBuffer) bool { return retryLines(logs) == 1 },
+			begun: func(_ *sandbox.Server, logs *syncBuffer) bool { return retryLines(logs) == 1 },
 			msg:   "waiting to retry after HTTP 429"},
 		{name: "during a stalled response", fault: stall,
-			begun: func(srv *conformance.Server, _ *syncBuffer) bool { return srv.RequestsFor(carrierSID) == 1 },
+			begun: func(srv *sandbox.Server, _ *syncBuffer) bool { return srv.Handler().RequestsFor(carrierSID) == 1 },
 			msg:   "fetching summary of " + carrierSID},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Cleanup(func() { goleak.VerifyNone(t) })
 			logs := &syncBuffer{}
 			srv := newSandbox(t, logs)
-			if err := srv.Inject(carrierSID, tc.fault, tc.fault); err != nil {
+			if err := srv.Handler().Inject(carrierSID, tc.fault, tc.fault); err != nil {
 				t.Fatal(err)
 			}
 			rig := newClient(t, srv.URL, logs, nil)
@@ -67,7 +67,7 @@ func TestCancelReturnsPromptly(t *testing.T) {
 			got := outcome(ctx, r.err)
 			report.addFault(faultRow{Fault: "context cancelled " + tc.name,
 				Expect: "return within 100 ms of cancel, with context.Canceled", Outcome: got + ", " + latency.Round(time.Microsecond).String() + " after cancel",
-				Attempts: rig.roundTrips.Load(), Requests: srv.RequestsFor(carrierSID), Elapsed: r.at.Sub(start)})
+				Attempts: rig.roundTrips.Load(), Requests: srv.Handler().RequestsFor(carrierSID), Elapsed: r.at.Sub(start)})
 			t.Logf("returned %v after cancel: %v", latency, r.err)
 			if latency > cancelBound {
 				t.Errorf("returned %v after cancel, want within %v", latency, cancelBound)
@@ -78,7 +78,7 @@ func TestCancelReturnsPromptly(t *testing.T) {
 			if r.err != nil && !strings.Contains(r.err.Error(), tc.msg) {
 				t.Errorf("message %q does not say %q", r.err, tc.msg)
 			}
-			if n, m := srv.RequestsFor(carrierSID), rig.roundTrips.Load(); n != 1 || m != 1 {
+			if n, m := srv.Handler().RequestsFor(carrierSID), rig.roundTrips.Load(); n != 1 || m != 1 {
 				t.Errorf("server saw %d requests, client sent %d, want 1", n, m)
 			}
 			sweepSecrets(t, r.err, logs, rig)

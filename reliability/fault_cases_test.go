@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // faultCase is one row of the fault table: a fault, what the client must do
@@ -18,10 +18,10 @@ type faultCase struct {
 	name   string
 	expect string // the rule, as the report states it
 	// faults are injected for carrierSID, in order, before the call.
-	faults func() []conformance.Fault
+	faults func() []sandbox.Fault
 	// target, when set, serves instead of the sandbox (for faults the
 	// sandbox cannot produce); seen counts the requests it received.
-	target func(t *testing.T, srv *conformance.Server) (url string, seen func() int64)
+	target func(t *testing.T, srv *sandbox.Server) (url string, seen func() int64)
 	// ctxTimeout is the call's deadline; zero gives a 10 s safety net that
 	// no case may reach.
 	ctxTimeout  time.Duration
@@ -36,12 +36,12 @@ type faultCase struct {
 	msg                            []string // substrings the error message must hold
 	minElapsed                     time.Duration
 	maxElapsed                     time.Duration // zero: the safety net only
-	check                          func(t *testing.T, err error, s *wrapper.Summary, srv *conformance.Server)
+	check                          func(t *testing.T, err error, s *callsummary.Summary, srv *sandbox.Server)
 }
 
-func repeat(f conformance.Fault, n int) func() []conformance.Fault {
-	return func() []conformance.Fault {
-		out := make([]conformance.Fault, n)
+func repeat(f sandbox.Fault, n int) func() []sandbox.Fault {
+	return func() []sandbox.Fault {
+		out := make([]sandbox.Fault, n)
 		for i := range out {
 			out[i] = f
 		}
@@ -51,52 +51,52 @@ func repeat(f conformance.Fault, n int) func() []conformance.Fault {
 
 // always outlasts the default four attempts by one: a fifth attempt would
 // still fail, and be counted.
-func always(f conformance.Fault) func() []conformance.Fault {
-	return repeat(f, wrapper.DefaultMaxAttempts+1)
+func always(f sandbox.Fault) func() []sandbox.Fault {
+	return repeat(f, callsummary.DefaultMaxAttempts+1)
 }
 
-func once(f conformance.Fault) func() []conformance.Fault { return repeat(f, 1) }
+func once(f sandbox.Fault) func() []sandbox.Fault { return repeat(f, 1) }
 
 var (
-	tooMany  = conformance.Fault{Kind: conformance.FaultTooManyRequests}
-	resetMid = conformance.Fault{Kind: conformance.FaultResetMidBody}
-	truncate = conformance.Fault{Kind: conformance.FaultTruncated}
-	stall    = conformance.Fault{Kind: conformance.FaultStall} // until the client gives up
+	tooMany  = sandbox.Fault{Kind: sandbox.FaultTooManyRequests}
+	resetMid = sandbox.Fault{Kind: sandbox.FaultResetMidBody}
+	truncate = sandbox.Fault{Kind: sandbox.FaultTruncated}
+	stall    = sandbox.Fault{Kind: sandbox.FaultStall} // until the client gives up
 )
 
-func serverError(status int) conformance.Fault {
-	return conformance.Fault{Kind: conformance.FaultServerError, Status: status}
+func serverError(status int) sandbox.Fault {
+	return sandbox.Fault{Kind: sandbox.FaultServerError, Status: status}
 }
 
-func retryAfter(v string) conformance.Fault {
-	return conformance.Fault{Kind: conformance.FaultTooManyRequests, RetryAfter: v}
+func retryAfter(v string) sandbox.Fault {
+	return sandbox.Fault{Kind: sandbox.FaultTooManyRequests, RetryAfter: v}
 }
 
 func faultCases() []faultCase {
-	const max = wrapper.DefaultMaxAttempts
+	const max = callsummary.DefaultMaxAttempts
 	cases := []faultCase{
 		{name: "429 Retry-After seconds then 200", expect: "wait Retry-After (1 s) although MaxBackoff is 5 ms, then succeed",
 			faults: once(retryAfter("1")), requests: 2, attempts: 2, want: "success", minElapsed: time.Second, maxElapsed: 3 * time.Second},
 		{name: "429 Retry-After HTTP-date then 200", expect: "wait until the date (1-2 s away), then succeed",
-			faults: func() []conformance.Fault {
-				return []conformance.Fault{retryAfter(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat))}
+			faults: func() []sandbox.Fault {
+				return []sandbox.Fault{retryAfter(time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat))}
 			}, requests: 2, attempts: 2, want: "success", minElapsed: time.Second, maxElapsed: 4 * time.Second},
 		{name: "429 Retry-After beyond the 5 min cap", expect: "give up at once with the 429",
-			faults: always(retryAfter("600")), requests: 1, attempts: 1, want: "*wrapper.APIError 429 (code 20429)",
+			faults: always(retryAfter("600")), requests: 1, attempts: 1, want: "*callsummary.APIError 429 (code 20429)",
 			msg: []string{"429 Too Many Requests", "code 20429", "https://www.twilio.com/docs/errors/20429"}, maxElapsed: time.Second},
 		{name: "429 Retry-After past MaxElapsed (2 min)", expect: "give up at once with the 429: no retry may start past the budget",
-			faults: always(retryAfter("150")), requests: 1, attempts: 1, want: "*wrapper.APIError 429 (code 20429)",
+			faults: always(retryAfter("150")), requests: 1, attempts: 1, want: "*callsummary.APIError 429 (code 20429)",
 			msg: []string{"429 Too Many Requests", "code 20429"}, maxElapsed: time.Second},
 		{name: "429 Retry-After past the context deadline", expect: "give up at once with the 429, not wait for the deadline",
 			faults: always(retryAfter("30")), ctxTimeout: 5 * time.Second, requests: 1, attempts: 1,
-			want: "*wrapper.APIError 429 (code 20429)", msg: []string{"429 Too Many Requests", "code 20429"}, maxElapsed: time.Second},
+			want: "*callsummary.APIError 429 (code 20429)", msg: []string{"429 Too Many Requests", "code 20429"}, maxElapsed: time.Second},
 		{name: "429 without Retry-After once", expect: "retry after a jittered backoff, then succeed",
 			faults: once(tooMany), requests: 2, attempts: 2, want: "success"},
 		{name: "429 without Retry-After always", expect: fmt.Sprintf("retry until MaxAttempts (%d), return the 429", max),
-			faults: always(tooMany), requests: max, attempts: max, want: "*wrapper.APIError 429 (code 20429)",
+			faults: always(tooMany), requests: max, attempts: max, want: "*callsummary.APIError 429 (code 20429)",
 			msg: []string{"429 Too Many Requests", "code 20429", "https://www.twilio.com/docs/errors/20429"},
-			check: func(t *testing.T, err error, _ *wrapper.Summary, _ *conformance.Server) {
-				if !errors.Is(err, wrapper.ErrRateLimited) {
+			check: func(t *testing.T, err error, _ *callsummary.Summary, _ *sandbox.Server) {
+				if !errors.Is(err, callsummary.ErrRateLimited) {
 					t.Errorf("errors.Is(err, ErrRateLimited) = false for %v", err)
 				}
 			}},
@@ -108,19 +108,19 @@ func faultCases() []faultCase {
 				faults: once(serverError(sc.status)), requests: 2, attempts: 2, want: "success"},
 			faultCase{name: fmt.Sprintf("%d always", sc.status), expect: fmt.Sprintf("retry until MaxAttempts (%d), return the %d", max, sc.status),
 				faults: always(serverError(sc.status)), requests: max, attempts: max,
-				want: fmt.Sprintf("*wrapper.APIError %d (code %d)", sc.status, sc.code),
+				want: fmt.Sprintf("*callsummary.APIError %d (code %d)", sc.status, sc.code),
 				msg:  []string{text, fmt.Sprintf("code %d", sc.code), fmt.Sprintf("https://www.twilio.com/docs/errors/%d", sc.code)}},
 		)
 	}
 	cases = append(cases, []faultCase{
 		{name: "503 Retry-After seconds then 200", expect: "honour Retry-After on a 5xx too (1 s), then succeed",
-			faults:   once(conformance.Fault{Kind: conformance.FaultServerError, Status: 503, RetryAfter: "1"}),
+			faults:   once(sandbox.Fault{Kind: sandbox.FaultServerError, Status: 503, RetryAfter: "1"}),
 			requests: 2, attempts: 2, want: "success", minElapsed: time.Second, maxElapsed: 3 * time.Second},
 		{name: "connection refused", expect: fmt.Sprintf("retry until MaxAttempts (%d), return the dial error", max),
 			target: refusedTarget, requests: -1, attempts: max, want: "syscall.ECONNREFUSED",
 			msg: []string{"fetching summary of " + carrierSID, "connection refused"}},
 		{name: "connection reset before any byte", expect: fmt.Sprintf("retry until MaxAttempts (%d), return the reset", max),
-			faults: always(conformance.Fault{Kind: conformance.FaultReset}), requests: max, attempts: max, want: "syscall.ECONNRESET",
+			faults: always(sandbox.Fault{Kind: sandbox.FaultReset}), requests: max, attempts: max, want: "syscall.ECONNRESET",
 			msg: []string{"fetching summary of " + carrierSID, "connection reset"}},
 		{name: "connection reset mid-body once", expect: "retry, then succeed",
 			faults: once(resetMid), requests: 2, attempts: 2, want: "success"},
@@ -137,7 +137,7 @@ func faultCases() []faultCase {
 			msg:        []string{"fetching summary of " + carrierSID, "context deadline exceeded"},
 			minElapsed: 300 * time.Millisecond, maxElapsed: 800 * time.Millisecond},
 		{name: "stalled body, context deadline", expect: "end at the caller's deadline (300 ms) mid-body, not retry",
-			faults: always(conformance.Fault{Kind: conformance.FaultSlowBody}), ctxTimeout: 300 * time.Millisecond,
+			faults: always(sandbox.Fault{Kind: sandbox.FaultSlowBody}), ctxTimeout: 300 * time.Millisecond,
 			requests: 1, attempts: 1, want: "context.DeadlineExceeded",
 			msg:        []string{"reading response body (HTTP 200)", "context deadline exceeded"},
 			minElapsed: 300 * time.Millisecond, maxElapsed: 800 * time.Millisecond},
@@ -149,27 +149,27 @@ func faultCases() []faultCase {
 			want: "net.Error, Timeout()", msg: []string{"fetching summary of " + carrierSID, "attempt timed out (http.Client.Timeout is 100ms"},
 			minElapsed: max * 100 * time.Millisecond, maxElapsed: 3 * time.Second},
 		{name: "HTML 502 error page always", expect: fmt.Sprintf("retry until MaxAttempts (%d), return an *APIError with a body excerpt", max),
-			faults: always(conformance.Fault{Kind: conformance.FaultHTMLError}), requests: max, attempts: max,
-			want: "*wrapper.APIError 502", msg: []string{"502 Bad Gateway", "<title>502 Bad Gateway</title>", "nginx"},
-			check: func(t *testing.T, err error, _ *wrapper.Summary, _ *conformance.Server) {
-				var ae *wrapper.APIError
+			faults: always(sandbox.Fault{Kind: sandbox.FaultHTMLError}), requests: max, attempts: max,
+			want: "*callsummary.APIError 502", msg: []string{"502 Bad Gateway", "<title>502 Bad Gateway</title>", "nginx"},
+			check: func(t *testing.T, err error, _ *callsummary.Summary, _ *sandbox.Server) {
+				var ae *callsummary.APIError
 				if errors.As(err, &ae) && (ae.Code != 0 || !strings.Contains(ae.Body, "<html>")) {
 					t.Errorf("APIError{Code: %d, Body: %q}, want no code and the page's excerpt", ae.Code, ae.Body)
 				}
 			}},
 		{name: "invalid JSON (200, half a summary)", expect: "not retry (a 200 is final), return a *DecodeError at the cut",
-			faults: always(conformance.Fault{Kind: conformance.FaultInvalidJSON}), requests: 1, attempts: 1,
-			want: "*wrapper.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "unexpected EOF"},
+			faults: always(sandbox.Fault{Kind: sandbox.FaultInvalidJSON}), requests: 1, attempts: 1,
+			want: "*callsummary.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "unexpected EOF"},
 			check: wantDecodeOffset(func(full int) int64 { return int64(full / 2) })},
 		{name: "schema violation (call_type pstn, duration a string)", expect: "not retry; the string duration cannot decode: *DecodeError naming the field",
-			faults: always(conformance.Fault{Kind: conformance.FaultSchemaViolation}), requests: 1, attempts: 1,
-			want: "*wrapper.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "duration"}},
+			faults: always(sandbox.Fault{Kind: sandbox.FaultSchemaViolation}), requests: 1, attempts: 1,
+			want: "*callsummary.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "duration"}},
 		{name: "schema violation, validating transport (fail mode)", expect: "not retry; *conformance.ValidationError naming both pointers",
-			faults: always(conformance.Fault{Kind: conformance.FaultSchemaViolation}), validate: true, requests: 1, attempts: 1,
+			faults: always(sandbox.Fault{Kind: sandbox.FaultSchemaViolation}), validate: true, requests: 1, attempts: 1,
 			want: "*conformance.ValidationError at /call_type, /duration", msg: []string{"200 response violates the document", "/call_type", "/duration"}},
 		{name: "schema violation that decodes (call_type pstn)", expect: "decode it: the wrapper is lenient, the validator is not",
 			target: servePSTN, requests: 1, attempts: 1, want: "success",
-			check: func(t *testing.T, _ error, s *wrapper.Summary, _ *conformance.Server) {
+			check: func(t *testing.T, _ error, s *callsummary.Summary, _ *sandbox.Server) {
 				if s == nil || s.CallType == nil || string(*s.CallType) != "pstn" {
 					t.Errorf("summary %v, want call_type pstn decoded", s)
 				}
@@ -177,14 +177,14 @@ func faultCases() []faultCase {
 		{name: "schema violation that decodes, validating transport (fail mode)", expect: "not retry; *conformance.ValidationError at /call_type",
 			target: servePSTN, validate: true, requests: 1, attempts: 1,
 			want: "*conformance.ValidationError at /call_type", msg: []string{"200 response violates the document", "/call_type"}},
-		{name: "body over the 10 MiB cap (11 MiB, chunked)", expect: "not retry; wrapper.ErrResponseTooLarge",
-			faults: always(conformance.Fault{Kind: conformance.FaultOversize}), requests: 1, attempts: 1,
-			want: "wrapper.ErrResponseTooLarge", msg: []string{"response body too large", fmt.Sprintf("more than %d bytes", wrapper.MaxResponseBytes)}},
+		{name: "body over the 10 MiB cap (11 MiB, chunked)", expect: "not retry; callsummary.ErrResponseTooLarge",
+			faults: always(sandbox.Fault{Kind: sandbox.FaultOversize}), requests: 1, attempts: 1,
+			want: "callsummary.ErrResponseTooLarge", msg: []string{"response body too large", fmt.Sprintf("more than %d bytes", callsummary.MaxResponseBytes)}},
 		{name: "redirect to the other loopback name", expect: "follow it without Authorization: the sandbox answers it 401",
-			faults: once(conformance.Fault{Kind: conformance.FaultRedirect}), requests: 2, attempts: 1, roundTrips: 2,
-			want: "*wrapper.APIError 401 (code 20003)", msg: []string{"401 Unauthorized", "code 20003"},
-			check: func(t *testing.T, err error, _ *wrapper.Summary, _ *conformance.Server) {
-				if !errors.Is(err, wrapper.ErrUnauthorized) {
+			faults: once(sandbox.Fault{Kind: sandbox.FaultRedirect}), requests: 2, attempts: 1, roundTrips: 2,
+			want: "*callsummary.APIError 401 (code 20003)", msg: []string{"401 Unauthorized", "code 20003"},
+			check: func(t *testing.T, err error, _ *callsummary.Summary, _ *sandbox.Server) {
+				if !errors.Is(err, callsummary.ErrUnauthorized) {
 					t.Errorf("errors.Is(err, ErrUnauthorized) = false for %v", err)
 				}
 			}},
@@ -192,11 +192,11 @@ func faultCases() []faultCase {
 			target: redirectToRecorder, requests: 1, attempts: 1, roundTrips: 2, want: "success"},
 		{name: "redirect loop (to itself)", expect: "follow 10 redirects, then stop with ErrTooManyRedirects; not retry",
 			target:   selfRedirect,
-			requests: 10, attempts: 1, roundTrips: 10, want: "wrapper.ErrTooManyRedirects",
+			requests: 10, attempts: 1, roundTrips: 10, want: "callsummary.ErrTooManyRedirects",
 			msg: []string{"stopped after 10 redirects", "/v1/Voice/" + carrierSID + "/Summary"}},
 		{name: "200 with an empty body", expect: "not retry; *DecodeError at byte 0",
-			faults: always(conformance.Fault{Kind: conformance.FaultEmptyBody}), requests: 1, attempts: 1,
-			want: "*wrapper.DecodeError at byte 0", msg: []string{"decoding summary (HTTP 200) at byte 0", "empty"},
+			faults: always(sandbox.Fault{Kind: sandbox.FaultEmptyBody}), requests: 1, attempts: 1,
+			want: "*callsummary.DecodeError at byte 0", msg: []string{"decoding summary (HTTP 200) at byte 0", "empty"},
 			check: wantDecodeOffset(func(int) int64 { return 0 })},
 	}...)
 	return cases

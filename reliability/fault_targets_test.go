@@ -2,7 +2,6 @@ package reliability
 
 import (
 	"bytes"
-	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -11,13 +10,14 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // refusedTarget is the address of a listener that was closed: nothing
 // accepts there, so every dial is refused.
-func refusedTarget(t *testing.T, _ *conformance.Server) (string, func() int64) {
+func refusedTarget(t *testing.T, _ *sandbox.Server) (string, func() int64) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -31,14 +31,14 @@ func refusedTarget(t *testing.T, _ *conformance.Server) (string, func() int64) {
 
 // servePSTN serves the carrier fixture with call_type "pstn": JSON the
 // wrapper decodes although the document's enum forbids it.
-func servePSTN(t *testing.T, srv *conformance.Server) (string, func() int64) {
-	fixture, _ := srv.Fixture(carrierSID, wrapper.ProcessingStateComplete)
+func servePSTN(t *testing.T, srv *sandbox.Server) (string, func() int64) {
+	fixture, _ := srv.Handler().Fixture(carrierSID, callsummary.ProcessingStateComplete)
 	var m map[string]any
-	if err := json.Unmarshal(fixture, &m); err != nil {
+	if err := wirejson.Unmarshal(fixture, &m); err != nil {
 		t.Fatal(err)
 	}
 	m["call_type"] = "pstn"
-	body, err := json.Marshal(m)
+	body, err := wirejson.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -54,20 +54,20 @@ func servePSTN(t *testing.T, srv *conformance.Server) (string, func() int64) {
 
 // selfRedirect makes the sandbox's redirects point at the sandbox itself,
 // under the same name: a loop that keeps the credentials.
-func selfRedirect(t *testing.T, srv *conformance.Server) (string, func() int64) {
+func selfRedirect(t *testing.T, srv *sandbox.Server) (string, func() int64) {
 	loc := srv.URL + "/v1/Voice/" + carrierSID + "/Summary"
 	for range 12 {
-		if err := srv.Inject(carrierSID, conformance.Fault{Kind: conformance.FaultRedirect, Location: loc}); err != nil {
+		if err := srv.Handler().Inject(carrierSID, sandbox.Fault{Kind: sandbox.FaultRedirect, Location: loc}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	return srv.URL, func() int64 { return srv.RequestsFor(carrierSID) }
+	return srv.URL, func() int64 { return srv.Handler().RequestsFor(carrierSID) }
 }
 
 // redirectToRecorder makes the sandbox redirect to a server on another port
 // that records the Authorization header it gets and serves the fixture.
-func redirectToRecorder(t *testing.T, srv *conformance.Server) (string, func() int64) {
-	body, _ := srv.Fixture(carrierSID, wrapper.ProcessingStateComplete)
+func redirectToRecorder(t *testing.T, srv *sandbox.Server) (string, func() int64) {
+	body, _ := srv.Handler().Fixture(carrierSID, callsummary.ProcessingStateComplete)
 	var (
 		mu    sync.Mutex
 		auths []string
@@ -93,8 +93,8 @@ func redirectToRecorder(t *testing.T, srv *conformance.Server) (string, func() i
 		}
 	})
 	loc := other.URL + "/v1/Voice/" + carrierSID + "/Summary"
-	if err := srv.Inject(carrierSID, conformance.Fault{Kind: conformance.FaultRedirect, Location: loc}); err != nil {
+	if err := srv.Handler().Inject(carrierSID, sandbox.Fault{Kind: sandbox.FaultRedirect, Location: loc}); err != nil {
 		t.Fatal(err)
 	}
-	return srv.URL, func() int64 { return srv.RequestsFor(carrierSID) }
+	return srv.URL, func() int64 { return srv.Handler().RequestsFor(carrierSID) }
 }

@@ -12,7 +12,8 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 func TestFaultTable(t *testing.T) {
@@ -30,22 +31,22 @@ func runFaultCase(t *testing.T, tc faultCase) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	logs := &syncBuffer{}
 	srv := newSandbox(t, logs)
-	url, seen := srv.URL, func() int64 { return srv.RequestsFor(carrierSID) }
+	url, seen := srv.URL, func() int64 { return srv.Handler().RequestsFor(carrierSID) }
 	if tc.target != nil {
 		url, seen = tc.target(t, srv)
 	}
 	if tc.faults != nil {
-		if err := srv.Inject(carrierSID, tc.faults()...); err != nil {
+		if err := srv.Handler().Inject(carrierSID, tc.faults()...); err != nil {
 			t.Fatal(err)
 		}
 	}
-	var extra []wrapper.Option
+	var extra []callsummary.Option
 	if tc.validate {
 		v, err := validator()
 		if err != nil {
 			t.Fatal(err)
 		}
-		extra = append(extra, wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())))
+		extra = append(extra, callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())))
 	}
 	rig := newClient(t, url, logs, &http.Client{Timeout: tc.httpTimeout}, extra...)
 
@@ -95,9 +96,9 @@ func runFaultCase(t *testing.T, tc faultCase) {
 }
 
 // assertFixture checks that a summary is the carrier fixture, byte for byte.
-func assertFixture(t *testing.T, srv *conformance.Server, s *wrapper.Summary) {
+func assertFixture(t *testing.T, srv *sandbox.Server, s *callsummary.Summary) {
 	t.Helper()
-	want, ok := srv.Fixture(carrierSID, wrapper.ProcessingStateComplete)
+	want, ok := srv.Handler().Fixture(carrierSID, callsummary.ProcessingStateComplete)
 	if !ok {
 		t.Fatal("no carrier fixture")
 	}
@@ -106,7 +107,7 @@ func assertFixture(t *testing.T, srv *conformance.Server, s *wrapper.Summary) {
 	}
 	if isPSTN(s) { // servePSTN's edit of it
 		want = bytes.Replace(want, []byte(`"carrier"`), []byte(`"pstn"`), 1)
-		if s.CallSid == nil || *s.CallSid != carrierSID {
+		if s.CallSID == nil || *s.CallSID != carrierSID {
 			t.Errorf("the pstn summary is not the carrier call's")
 		}
 		return
@@ -116,13 +117,13 @@ func assertFixture(t *testing.T, srv *conformance.Server, s *wrapper.Summary) {
 	}
 }
 
-func isPSTN(s *wrapper.Summary) bool { return s.CallType != nil && string(*s.CallType) == "pstn" }
+func isPSTN(s *callsummary.Summary) bool { return s.CallType != nil && string(*s.CallType) == "pstn" }
 
 // wantDecodeOffset checks a *DecodeError's offset against the fixture's size.
-func wantDecodeOffset(offset func(full int) int64) func(*testing.T, error, *wrapper.Summary, *conformance.Server) {
-	return func(t *testing.T, err error, _ *wrapper.Summary, srv *conformance.Server) {
-		full, _ := srv.Fixture(carrierSID, wrapper.ProcessingStateComplete)
-		var de *wrapper.DecodeError
+func wantDecodeOffset(offset func(full int) int64) func(*testing.T, error, *callsummary.Summary, *sandbox.Server) {
+	return func(t *testing.T, err error, _ *callsummary.Summary, srv *sandbox.Server) {
+		full, _ := srv.Handler().Fixture(carrierSID, callsummary.ProcessingStateComplete)
+		var de *callsummary.DecodeError
 		if !errors.As(err, &de) {
 			return // the outcome check has failed already
 		}

@@ -3,7 +3,6 @@ package reliability
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,8 +14,10 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/internal/syncbuf"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // The sentinel credentials: the sandbox accepts them, and no error, log line
@@ -24,22 +25,23 @@ import (
 // built from it.
 const (
 	sentinelToken = "SENTINEL-S3CR3T-7d41c9aa"
-	accountSID    = conformance.SandboxAccountSID
+	accountSID    = sandbox.AccountSID
 	// carrierSID is the sandbox's carrier call, the summary most faults mangle.
 	carrierSID = "CAd45ec3c4af38967de454f9e45bb1cef4"
 )
 
 // secretForms are the strings that must never leak.
-func secretForms() []string {
-	return []string{sentinelToken, base64.StdEncoding.EncodeToString([]byte(accountSID + ":" + sentinelToken))}
-}
+func secretForms() []string { return secrets.Forms() }
+
+// secrets is the sentinel token in every form that must never leak.
+var secrets = testkit.NewSecrets(accountSID, sentinelToken)
 
 // validator is parsed once for the package.
 var validator = sync.OnceValues(conformance.NewValidator)
 
 // fastRetry keeps waits around a millisecond; MaxAttempts stays the default.
-func fastRetry() wrapper.RetryPolicy {
-	return wrapper.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
+func fastRetry() callsummary.RetryPolicy {
+	return callsummary.RetryPolicy{InitialBackoff: time.Millisecond, MaxBackoff: 5 * time.Millisecond}
 }
 
 // syncBuffer collects log output written from several goroutines.
@@ -51,12 +53,12 @@ func debugLogger(w *syncBuffer) *slog.Logger {
 
 // newSandbox starts the sandbox with the sentinel token, logging its requests
 // to logs, and closes it when the test ends.
-func newSandbox(t testing.TB, logs *syncBuffer) *conformance.Server {
+func newSandbox(t testing.TB, logs *syncBuffer) *sandbox.Server {
 	t.Helper()
-	srv, err := conformance.NewServer(conformance.WithCredentials(accountSID, sentinelToken),
-		conformance.WithLogger(debugLogger(logs)))
+	srv, err := sandbox.NewServer(sandbox.WithCredentials(accountSID, sentinelToken),
+		sandbox.WithLogger(debugLogger(logs)))
 	if err != nil {
-		t.Fatalf("conformance.NewServer: %v", err)
+		t.Fatalf("sandbox.NewServer: %v", err)
 	}
 	t.Cleanup(srv.Close)
 	return srv
@@ -66,15 +68,15 @@ func newSandbox(t testing.TB, logs *syncBuffer) *conformance.Server {
 // shared between tests), a count of the round trips leaving it, and its
 // debug log.
 type clientRig struct {
-	client     *wrapper.Client
-	opts       []wrapper.Option
+	client     *callsummary.Client
+	opts       []callsummary.Option
 	logs       *syncBuffer
 	roundTrips atomic.Int64
 }
 
 // newClient points a Client at baseURL with the sentinel credentials. hc
 // may carry a Timeout; its transport is replaced by a fresh one.
-func newClient(t testing.TB, baseURL string, logs *syncBuffer, hc *http.Client, extra ...wrapper.Option) *clientRig {
+func newClient(t testing.TB, baseURL string, logs *syncBuffer, hc *http.Client, extra ...callsummary.Option) *clientRig {
 	t.Helper()
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	t.Cleanup(tr.CloseIdleConnections)
@@ -89,17 +91,17 @@ func newClient(t testing.TB, baseURL string, logs *syncBuffer, hc *http.Client, 
 			return next.RoundTrip(req)
 		})
 	}
-	r.opts = append([]wrapper.Option{
-		wrapper.WithBaseURL(baseURL),
-		wrapper.WithCredentials(accountSID, sentinelToken),
-		wrapper.WithHTTPClient(hc),
-		wrapper.WithLogger(debugLogger(logs)),
-		wrapper.WithRetry(fastRetry()),
-		wrapper.WithTransportMiddleware(count),
+	r.opts = append([]callsummary.Option{
+		callsummary.WithBaseURL(baseURL),
+		callsummary.WithCredentials(accountSID, sentinelToken),
+		callsummary.WithHTTPClient(hc),
+		callsummary.WithLogger(debugLogger(logs)),
+		callsummary.WithRetry(fastRetry()),
+		callsummary.WithTransportMiddleware(count),
 	}, extra...)
-	c, err := wrapper.NewClient(r.opts...)
+	c, err := callsummary.NewClient(r.opts...)
 	if err != nil {
-		t.Fatalf("wrapper.NewClient: %v", err)
+		t.Fatalf("callsummary.NewClient: %v", err)
 	}
 	r.client = c
 	return r
@@ -112,20 +114,7 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 // assertNoSecret fails if s holds the token in any form.
 func assertNoSecret(t testing.TB, what, s string) {
 	t.Helper()
-	for _, f := range secretForms() {
-		if n := strings.Count(s, f); n > 0 {
-			t.Errorf("%s holds the secret %d times: %q", what, n, s)
-		}
-	}
-}
-
-// printed renders v under every verb a caller might log it with.
-func printed(v any) map[string]string {
-	out := make(map[string]string)
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		out[verb] = fmt.Sprintf(verb, v)
-	}
-	return out
+	secrets.AssertAbsent(t, what, s)
 }
 
 // sweepSecrets searches everything a fault case produced for the token: the
@@ -134,18 +123,12 @@ func printed(v any) map[string]string {
 func sweepSecrets(t testing.TB, err error, logs *syncBuffer, r *clientRig) {
 	t.Helper()
 	if err != nil {
-		for verb, s := range printed(err) {
-			assertNoSecret(t, "error "+verb, s)
-		}
+		secrets.AssertNotPrinted(t, "error", err)
 	}
 	assertNoSecret(t, "debug log", logs.String())
-	for verb, s := range printed(r.client) {
-		assertNoSecret(t, "client "+verb, s)
-	}
+	secrets.AssertNotPrinted(t, "client", r.client)
 	for i, o := range r.opts {
-		for verb, s := range printed(o) {
-			assertNoSecret(t, fmt.Sprintf("option %d %s", i, verb), s)
-		}
+		secrets.AssertNotPrinted(t, fmt.Sprintf("option %d", i), o)
 	}
 }
 

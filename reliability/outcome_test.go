@@ -10,7 +10,7 @@ import (
 	"syscall"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // outcome names what a FetchSummary ended in: "success", or the type a
@@ -21,8 +21,8 @@ import (
 func outcome(ctx context.Context, err error) string {
 	var (
 		ve  *conformance.ValidationError
-		ae  *wrapper.APIError
-		de  *wrapper.DecodeError
+		ae  *callsummary.APIError
+		de  *callsummary.DecodeError
 		ne  net.Error
 		sys syscall.Errno
 	)
@@ -32,17 +32,17 @@ func outcome(ctx context.Context, err error) string {
 	case errors.As(err, &ve):
 		return "*conformance.ValidationError at " + strings.Join(ve.Pointers(), ", ")
 	case errors.As(err, &ae):
-		s := fmt.Sprintf("*wrapper.APIError %d", ae.StatusCode)
+		s := fmt.Sprintf("*callsummary.APIError %d", ae.StatusCode)
 		if ae.Code != 0 {
 			s += fmt.Sprintf(" (code %d)", ae.Code)
 		}
 		return s
 	case errors.As(err, &de):
-		return fmt.Sprintf("*wrapper.DecodeError at byte %d", de.Offset)
-	case errors.Is(err, wrapper.ErrResponseTooLarge):
-		return "wrapper.ErrResponseTooLarge"
-	case errors.Is(err, wrapper.ErrTooManyRedirects):
-		return "wrapper.ErrTooManyRedirects"
+		return fmt.Sprintf("*callsummary.DecodeError at byte %d", de.Offset)
+	case errors.Is(err, callsummary.ErrResponseTooLarge):
+		return "callsummary.ErrResponseTooLarge"
+	case errors.Is(err, callsummary.ErrTooManyRedirects):
+		return "callsummary.ErrTooManyRedirects"
 	case errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
 		return "net.Error, Timeout() (http.Client.Timeout)"
 	case errors.Is(err, context.DeadlineExceeded):

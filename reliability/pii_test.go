@@ -3,7 +3,6 @@ package reliability
 import (
 	"cmp"
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,7 +12,10 @@ import (
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // partyKeys hold personal data inside from and to: numbers, SIP URIs,
@@ -24,7 +26,7 @@ var partyKeys = map[string]bool{"caller": true, "callee": true, "ip_address": tr
 func parties(t *testing.T, body []byte) []string {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
+	if err := wirejson.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
 	var out []string
@@ -63,16 +65,16 @@ func assertNoParty(t *testing.T, what, s string, values []string) {
 type sample struct {
 	name    string
 	sid     string
-	state   wrapper.ProcessingState
+	state   callsummary.ProcessingState
 	body    []byte
 	parties []string
 }
 
-func samples(t *testing.T, srv *conformance.Server) []sample {
+func samples(t *testing.T, srv *sandbox.Server) []sample {
 	var out []sample
-	for _, c := range srv.Calls() {
+	for _, c := range srv.Handler().Calls() {
 		for _, st := range c.States {
-			body, _ := srv.Fixture(c.SID, st)
+			body, _ := srv.Handler().Fixture(c.SID, st)
 			out = append(out, sample{name: c.SID + "/" + string(st), sid: c.SID, state: st, body: body, parties: parties(t, body)})
 		}
 	}
@@ -85,7 +87,7 @@ func TestSummaryLogsHideParties(t *testing.T) {
 	checked := 0
 	for _, sm := range samples(t, srv) {
 		t.Run(sm.name, func(t *testing.T) {
-			s, err := rig.client.FetchSummary(context.Background(), sm.sid, wrapper.WithProcessingState(sm.state))
+			s, err := rig.client.FetchSummary(context.Background(), sm.sid, callsummary.WithProcessingState(sm.state))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -103,7 +105,7 @@ func TestSummaryLogsHideParties(t *testing.T) {
 				log.Debug("fetched", slog.Any("summary", s))
 				log.With("summary", s).Info("fetched")
 				out := buf.String()
-				if s.CallSid != nil && !strings.Contains(out, *s.CallSid) {
+				if s.CallSID != nil && !strings.Contains(out, *s.CallSID) {
 					t.Errorf("%s log does not name the call: %s", name, out)
 				}
 				if (s.From != nil || s.To != nil) && !strings.Contains(out, "[REDACTED]") {
@@ -150,11 +152,11 @@ func breakParties(t *testing.T, body []byte) map[string][]byte {
 	out := make(map[string][]byte)
 	for name, edit := range variants {
 		var m map[string]any
-		if err := json.Unmarshal(body, &m); err != nil {
+		if err := wirejson.Unmarshal(body, &m); err != nil {
 			t.Fatal(err)
 		}
 		edit(m)
-		b, err := json.Marshal(m)
+		b, err := wirejson.Marshal(m)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -189,7 +191,7 @@ func TestValidationErrorsHideParties(t *testing.T) {
 					continue
 				}
 				rejected++
-				for verb, s := range printed(err) {
+				for verb, s := range testkit.Printed(err) {
 					assertNoParty(t, sm.name+" "+name+" "+via+" "+verb, s, sm.parties)
 				}
 			}
@@ -211,12 +213,12 @@ func TestValidatingTransportLogsHideParties(t *testing.T) {
 	}
 	logs := &syncBuffer{}
 	srv := newSandbox(t, logs)
-	values := parties(t, must(srv.Fixture(carrierSID, wrapper.ProcessingStateComplete)))
-	if err := srv.Inject(carrierSID, conformance.Fault{Kind: conformance.FaultSchemaViolation}); err != nil {
+	values := parties(t, must(srv.Handler().Fixture(carrierSID, callsummary.ProcessingStateComplete)))
+	if err := srv.Handler().Inject(carrierSID, sandbox.Fault{Kind: sandbox.FaultSchemaViolation}); err != nil {
 		t.Fatal(err)
 	}
 	var reports syncBuffer
-	rig := newClient(t, srv.URL, logs, nil, wrapper.WithTransportMiddleware(
+	rig := newClient(t, srv.URL, logs, nil, callsummary.WithTransportMiddleware(
 		v.Middleware(conformance.LogViolationsTo(debugLogger(&reports)))))
 	_, err = rig.client.FetchSummary(context.Background(), carrierSID)
 	if err == nil {
@@ -227,7 +229,7 @@ func TestValidatingTransportLogsHideParties(t *testing.T) {
 	}
 	assertNoParty(t, "violation report", reports.String(), values)
 	assertNoParty(t, "debug log", logs.String(), values)
-	for verb, s := range printed(err) {
+	for verb, s := range testkit.Printed(err) {
 		assertNoParty(t, "error "+verb, s, values)
 	}
 	sweepSecrets(t, err, logs, rig)
@@ -236,7 +238,7 @@ func TestValidatingTransportLogsHideParties(t *testing.T) {
 
 func jsonEqual(a, b []byte) bool {
 	var x, y any
-	return json.Unmarshal(a, &x) == nil && json.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
+	return wirejson.Unmarshal(a, &x) == nil && wirejson.Unmarshal(b, &y) == nil && reflect.DeepEqual(x, y)
 }
 
 func must(b []byte, ok bool) []byte {

@@ -15,8 +15,8 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // The soak's shape: fixed, so that a run can be compared with another.
@@ -32,24 +32,24 @@ const (
 // quickly. Stalls and slow bodies carry a delay (the sandbox then answers),
 // and the oversize body is left out so the soak measures the client, not
 // the loopback's bandwidth.
-func soakFaults() []conformance.Fault {
-	return []conformance.Fault{
-		{Kind: conformance.FaultTooManyRequests},
-		{Kind: conformance.FaultTooManyRequests, RetryAfter: "0"},
-		{Kind: conformance.FaultServerError, Status: 500},
-		{Kind: conformance.FaultServerError, Status: 502},
-		{Kind: conformance.FaultServerError, Status: 503},
-		{Kind: conformance.FaultServerError, Status: 504},
-		{Kind: conformance.FaultReset},
-		{Kind: conformance.FaultResetMidBody},
-		{Kind: conformance.FaultTruncated},
-		{Kind: conformance.FaultStall, Delay: 50 * time.Millisecond},
-		{Kind: conformance.FaultSlowBody, Delay: 50 * time.Millisecond},
-		{Kind: conformance.FaultHTMLError},
-		{Kind: conformance.FaultInvalidJSON},
-		{Kind: conformance.FaultSchemaViolation},
-		{Kind: conformance.FaultRedirect},
-		{Kind: conformance.FaultEmptyBody},
+func soakFaults() []sandbox.Fault {
+	return []sandbox.Fault{
+		{Kind: sandbox.FaultTooManyRequests},
+		{Kind: sandbox.FaultTooManyRequests, RetryAfter: "0"},
+		{Kind: sandbox.FaultServerError, Status: 500},
+		{Kind: sandbox.FaultServerError, Status: 502},
+		{Kind: sandbox.FaultServerError, Status: 503},
+		{Kind: sandbox.FaultServerError, Status: 504},
+		{Kind: sandbox.FaultReset},
+		{Kind: sandbox.FaultResetMidBody},
+		{Kind: sandbox.FaultTruncated},
+		{Kind: sandbox.FaultStall, Delay: 50 * time.Millisecond},
+		{Kind: sandbox.FaultSlowBody, Delay: 50 * time.Millisecond},
+		{Kind: sandbox.FaultHTMLError},
+		{Kind: sandbox.FaultInvalidJSON},
+		{Kind: sandbox.FaultSchemaViolation},
+		{Kind: sandbox.FaultRedirect},
+		{Kind: sandbox.FaultEmptyBody},
 	}
 }
 
@@ -59,21 +59,21 @@ func soakFaults() []conformance.Fault {
 // body, serve the newest summary, which Twilio's partial also allows).
 type soakTarget struct {
 	sid   string
-	state wrapper.ProcessingState
-	want  []*wrapper.Summary
+	state callsummary.ProcessingState
+	want  []*callsummary.Summary
 }
 
-func soakTargets(t *testing.T, srv *conformance.Server) []soakTarget {
+func soakTargets(t *testing.T, srv *sandbox.Server) []soakTarget {
 	var out []soakTarget
-	for _, c := range srv.Calls() {
+	for _, c := range srv.Handler().Calls() {
 		for _, st := range c.States {
 			tg := soakTarget{sid: c.SID, state: st}
-			for _, as := range []wrapper.ProcessingState{st, wrapper.ProcessingStateComplete} {
-				body, ok := srv.Fixture(c.SID, as)
+			for _, as := range []callsummary.ProcessingState{st, callsummary.ProcessingStateComplete} {
+				body, ok := srv.Handler().Fixture(c.SID, as)
 				if !ok {
 					continue
 				}
-				want, err := wrapper.ParseSummary(body)
+				want, err := callsummary.ParseSummary(body)
 				if err != nil {
 					t.Fatalf("fixture %s/%s: %v", c.SID, as, err)
 				}
@@ -95,7 +95,7 @@ func TestSoak(t *testing.T) {
 	t.Cleanup(func() { goleak.VerifyNone(t) })
 	logs := &syncBuffer{}
 	srv := newSandbox(t, logs)
-	if err := srv.InjectRandom(soakSeed, soakProbability, soakFaults()...); err != nil {
+	if err := srv.Handler().InjectRandom(soakSeed, soakProbability, soakFaults()...); err != nil {
 		t.Fatal(err)
 	}
 	targets := soakTargets(t, srv)
@@ -142,7 +142,7 @@ func TestSoak(t *testing.T) {
 			t.Errorf("%d calls ended in an untyped error: %s", outcomes[k], k)
 		}
 	}
-	requests, roundTrips := srv.Requests(), rig.roundTrips.Load()
+	requests, roundTrips := srv.Handler().Requests(), rig.roundTrips.Load()
 	t.Logf("%d calls by %d workers in %v; %d requests reached the sandbox, %d round trips left the client; slowest call %v",
 		total, soakWorkers, elapsed.Round(time.Millisecond), requests, roundTrips, slowest)
 	report.setSoak(soakFigures{Workers: soakWorkers, Calls: total, Seed: soakSeed, FaultProbability: soakProbability,
@@ -170,11 +170,11 @@ func TestSoak(t *testing.T) {
 
 // soakCall fetches one target under the per-call deadline and names the
 // outcome; a success must be the fixture, byte for byte and decoded.
-func soakCall(t *testing.T, c *wrapper.Client, tg soakTarget) (string, time.Duration) {
+func soakCall(t *testing.T, c *callsummary.Client, tg soakTarget) (string, time.Duration) {
 	ctx, cancel := context.WithTimeout(context.Background(), soakCallTimeout)
 	defer cancel()
 	start := time.Now()
-	s, err := c.FetchSummary(ctx, tg.sid, wrapper.WithProcessingState(tg.state))
+	s, err := c.FetchSummary(ctx, tg.sid, callsummary.WithProcessingState(tg.state))
 	took := time.Since(start)
 	o := outcome(ctx, err)
 	if err != nil {

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -37,10 +37,10 @@ func (a *Annotation) Raw() []byte {
 // change. At least one must be set. Twilio documents no way to clear a
 // field once set (not even the call score), so none is offered.
 type AnnotationUpdate struct {
-	AnsweredBy        *gen.AnnotationAnsweredBy // human, machine or unknown_answered_by
-	ConnectivityIssue *gen.ConnectivityIssue
+	AnsweredBy        *AnnotationAnsweredBy // human, machine or unknown_answered_by
+	ConnectivityIssue *ConnectivityIssue
 	// QualityIssues replaces the call's list of quality issues.
-	QualityIssues []gen.QualityIssue
+	QualityIssues []QualityIssue
 	Spam          *bool
 	// CallScore: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad.
 	CallScore *int
@@ -114,7 +114,7 @@ func (u *AnnotationUpdate) form() (gen.AnnotationUpdate, error) {
 // FetchSummary. Errors: ErrInvalidCallSID before any request; then as for
 // FetchSummary (*APIError: errors.Is(err, ErrNotFound) for an unknown call).
 func (c *Client) FetchAnnotation(ctx context.Context, callSID string) (*Annotation, error) {
-	if err := c.checkCall(ctx, callSID, "FetchAnnotation"); err != nil {
+	if err := c.checkCall(ctx, callSID); err != nil {
 		return nil, err
 	}
 	resp, err := c.api.FetchAnnotation(ctx, callSID)
@@ -132,7 +132,7 @@ func (c *Client) FetchAnnotation(ctx context.Context, callSID string) (*Annotati
 // error is returned: the update may or may not have been applied, and
 // FetchAnnotation tells which.
 func (c *Client) UpdateAnnotation(ctx context.Context, callSID string, update AnnotationUpdate) (*Annotation, error) {
-	if err := c.checkCall(ctx, callSID, "UpdateAnnotation"); err != nil {
+	if err := c.checkCall(ctx, callSID); err != nil {
 		return nil, err
 	}
 	form, err := update.form()
@@ -146,12 +146,9 @@ func (c *Client) UpdateAnnotation(ctx context.Context, callSID string, update An
 	return c.readAnnotation(resp, callSID)
 }
 
-func (c *Client) checkCall(ctx context.Context, callSID, method string) error {
-	switch {
-	case c == nil || c.api == nil:
-		return fmt.Errorf("callsummary: %s on a nil or zero Client; use NewClient", method)
-	case ctx == nil:
-		return errNilContext
+func (c *Client) checkCall(ctx context.Context, callSID string) error {
+	if err := c.check(ctx); err != nil {
+		return err
 	}
 	return ValidateCallSID(callSID)
 }

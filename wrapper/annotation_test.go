@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
@@ -26,7 +26,7 @@ func TestFetchAnnotation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *a.CallScore != 2 || *a.AnsweredBy != gen.AnnotationAnsweredByHuman || len(*a.QualityIssues) != 2 || !*a.Spam {
+	if *a.CallScore != 2 || *a.AnsweredBy != gen.AnnotationAnsweredByHuman || len(a.QualityIssues) != 2 || !*a.Spam {
 		t.Errorf("decoded %+v", a.Annotation)
 	}
 	if string(a.Raw()) != annotationBody {

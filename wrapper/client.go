@@ -1,13 +1,11 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"regexp"
 	"runtime"
 
@@ -15,9 +13,9 @@ import (
 )
 
 // Version is this SDK's version, sent in the User-Agent.
-const Version = "0.1.0"
+const Version = "0.2.0"
 
-// userAgent reads like "callsummary-go/0.1.0 (go1.26.8; linux/amd64)".
+// userAgent reads like "callsummary-go/0.2.0 (go1.26.8; linux/amd64)".
 var userAgent = fmt.Sprintf("callsummary-go/%s (%s; %s/%s)", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 
 // Client fetches Call Summaries. It is safe for concurrent use. Printing it
@@ -32,13 +30,10 @@ type Client struct {
 	doer    *retryDoer
 }
 
-var errNilContext = errors.New("callsummary: nil Context")
-
 // NewClient builds a Client. Credentials come from WithCredentials or
-// WithAPIKey, else from the environment (TWILIO_API_KEY + TWILIO_API_SECRET,
-// then TWILIO_ACCOUNT_SID + TWILIO_AUTH_TOKEN; an empty variable is unset).
-// The host comes from WithBaseURL, else WithRegion, else TWILIO_REGION and
-// TWILIO_EDGE, else DefaultBaseURL.
+// WithAPIKey, else from the environment (see Env). The host comes from the
+// last of WithBaseURL and WithRegion, else from the environment, else
+// DefaultBaseURL. The environment is os.Getenv unless WithEnv gives one.
 func NewClient(opts ...Option) (*Client, error) {
 	var s settings
 	for _, o := range opts {
@@ -49,27 +44,24 @@ func NewClient(opts ...Option) (*Client, error) {
 			return nil, err
 		}
 	}
-	if s.creds == nil {
-		c, err := credentialsFromEnv()
-		if err != nil {
-			return nil, err
+	if s.creds == nil || !s.hostSet {
+		if s.env == nil {
+			e, err := LoadEnv(nil)
+			if err != nil && s.creds == nil {
+				return nil, err
+			}
+			s.env = &e
 		}
-		s.creds = c
+		if s.creds == nil {
+			if s.env.creds == nil {
+				return nil, errNoCredentials
+			}
+			s.creds = s.env.creds
+		}
 	}
-	base := s.baseURL
-	if base == "" {
-		region, edge := s.region, s.edge
-		if !s.regionSet {
-			region, edge = os.Getenv(EnvRegion), os.Getenv(EnvEdge)
-		}
-		u, err := regionalBaseURL(region, edge)
-		if err != nil && !s.regionSet {
-			return nil, fmt.Errorf("%w (from %s/%s)", err, EnvRegion, EnvEdge)
-		}
-		if err != nil {
-			return nil, err
-		}
-		base = u
+	base, err := s.host()
+	if err != nil {
+		return nil, err
 	}
 	policy, err := s.retry.withDefaults()
 	if err != nil {
@@ -102,14 +94,32 @@ func (c *Client) editRequest(_ context.Context, req *http.Request) error {
 	return nil
 }
 
-// BaseURL is the scheme, host and path prefix requests go to.
-func (c *Client) BaseURL() string { return c.baseURL }
+// check is the guard every request method runs first: a nil or zero
+// Client and a nil Context are errors, not panics.
+func (c *Client) check(ctx context.Context) error {
+	switch {
+	case c == nil || c.api == nil:
+		return errNilClient
+	case ctx == nil:
+		return errNilContext
+	}
+	return nil
+}
+
+// BaseURL is the scheme, host and path prefix requests go to ("" for a nil
+// Client).
+func (c *Client) BaseURL() string {
+	if c == nil {
+		return ""
+	}
+	return c.baseURL
+}
 
 func (c *Client) String() string {
-	if c == nil {
-		return "wrapper.Client(nil)"
+	if c == nil || c.creds == nil {
+		return "callsummary.Client(nil)"
 	}
-	return fmt.Sprintf("wrapper.Client{base: %s, auth: %s}", c.baseURL, c.creds)
+	return fmt.Sprintf("callsummary.Client{base: %s, auth: %s}", c.baseURL, c.creds)
 }
 
 // GoString keeps %#v from printing fields (and so the secret).
@@ -170,29 +180,22 @@ func validateProcessingState(p ProcessingState) error {
 // a summary; ErrResponseTooLarge; otherwise a transport or context error,
 // wrapped.
 func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...FetchOption) (*Summary, error) {
-	if c == nil || c.api == nil {
-		return nil, errors.New("callsummary: FetchSummary on a nil or zero Client; use NewClient")
-	}
-	if ctx == nil {
-		return nil, errNilContext
-	}
-	if err := ValidateCallSID(callSID); err != nil {
+	if err := c.check(ctx); err != nil {
 		return nil, err
 	}
 	var fs fetchSettings
 	for _, o := range opts {
-		if o != nil {
-			o(&fs)
+		if o == nil {
+			continue
 		}
-	}
-	params := &gen.FetchSummaryParams{}
-	if fs.state != nil {
-		if err := validateProcessingState(*fs.state); err != nil {
+		if err := o(&fs); err != nil {
 			return nil, err
 		}
-		params.ProcessingState = fs.state
 	}
-	resp, err := c.api.FetchSummary(ctx, callSID, params)
+	if err := ValidateCallSID(callSID); err != nil {
+		return nil, err
+	}
+	resp, err := c.api.FetchSummary(ctx, callSID, &gen.FetchSummaryParams{ProcessingState: fs.state})
 	if err != nil {
 		return nil, fmt.Errorf("callsummary: fetching summary of %s: %w", callSID, err)
 	}
@@ -203,26 +206,17 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	return decodeSummary(resp.StatusCode, body)
 }
 
-// readBody reads and closes a response body, and turns a non-2xx response
-// into an *APIError. The doer has buffered and bounded the body already;
-// the limit here only keeps this function safe on its own.
+// readBody takes the body the doer read and closes the response; a non-2xx
+// response becomes an *APIError. The doer has already bounded the body
+// (MaxResponseBytes): every response reaching here went through it.
 func (c *Client) readBody(resp *http.Response, what string) ([]byte, error) {
 	defer resp.Body.Close()
-	var body []byte
-	var err error
-	if bb, ok := resp.Body.(*bufferedBody); ok {
-		body = bb.data // read and bounded by the doer; nobody else holds it
-	} else {
-		body, err = io.ReadAll(io.LimitReader(resp.Body, MaxResponseBytes+1))
-	}
-	if err != nil {
-		return nil, fmt.Errorf("callsummary: reading %s: %w", what, err)
-	}
-	if len(body) > MaxResponseBytes {
-		return nil, fmt.Errorf("%w: more than %d bytes", ErrResponseTooLarge, MaxResponseBytes)
+	bb, ok := resp.Body.(*bufferedBody)
+	if !ok {
+		return nil, fmt.Errorf("callsummary: reading %s: the response did not come through the client's transport", what)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newAPIError(resp.StatusCode, body, c.creds.redact)
+		return nil, newAPIError(resp, bb.data, c.creds.redact)
 	}
-	return body, nil
+	return bb.data, nil
 }

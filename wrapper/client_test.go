@@ -1,9 +1,8 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // TestFetchSummaryCallTypes serves every call type and state, with absent
@@ -23,7 +23,7 @@ func TestFetchSummaryCallTypes(t *testing.T) {
 	client := fixture(t, "client.json")
 	whatsapp := fixture(t, "whatsapp.json")
 	var carrierEdge map[string]any
-	if err := json.Unmarshal(fixture(t, "carrier.json"), &struct {
+	if err := wirejson.Unmarshal(fixture(t, "carrier.json"), &struct {
 		CarrierEdge *map[string]any `json:"carrier_edge"`
 	}{&carrierEdge}); err != nil {
 		t.Fatal(err)
@@ -38,26 +38,26 @@ func TestFetchSummaryCallTypes(t *testing.T) {
 		missing  []EdgeKind
 	}{
 		{"seed complete (edges {})", fixture(t, "seed_complete.json"), gen.CallTypeCarrier, true,
-			[]EdgeKind{CarrierEdge}, nil, []EdgeKind{CarrierEdge}},
+			[]EdgeKind{EdgeCarrier}, nil, []EdgeKind{EdgeCarrier}},
 		{"seed partial", fixture(t, "seed_partial.json"), gen.CallTypeCarrier, false,
-			[]EdgeKind{CarrierEdge}, nil, []EdgeKind{CarrierEdge}},
+			[]EdgeKind{EdgeCarrier}, nil, []EdgeKind{EdgeCarrier}},
 		{"carrier", fixture(t, "carrier.json"), gen.CallTypeCarrier, true,
-			[]EdgeKind{CarrierEdge}, []EdgeKind{CarrierEdge}, nil},
-		{"sip", fixture(t, "sip.json"), gen.CallTypeSip, true,
-			[]EdgeKind{SIPEdge}, []EdgeKind{SIPEdge}, nil},
+			[]EdgeKind{EdgeCarrier}, []EdgeKind{EdgeCarrier}, nil},
+		{"sip", fixture(t, "sip.json"), gen.CallTypeSIP, true,
+			[]EdgeKind{EdgeSIP}, []EdgeKind{EdgeSIP}, nil},
 		{"trunking", fixture(t, "trunking.json"), gen.CallTypeTrunking, true,
-			[]EdgeKind{SIPEdge, CarrierEdge}, []EdgeKind{SIPEdge, CarrierEdge}, nil},
+			[]EdgeKind{EdgeSIP, EdgeCarrier}, []EdgeKind{EdgeSIP, EdgeCarrier}, nil},
 		{"client with sdk_edge", client, gen.CallTypeClient, true,
-			[]EdgeKind{SDKEdge, ClientEdge}, []EdgeKind{SDKEdge, ClientEdge}, nil},
+			[]EdgeKind{EdgeSDK, EdgeClient}, []EdgeKind{EdgeSDK, EdgeClient}, nil},
 		{"client without sdk_edge", withFields(t, client, map[string]any{"sdk_edge": nil}), gen.CallTypeClient, true,
-			[]EdgeKind{SDKEdge, ClientEdge}, []EdgeKind{ClientEdge}, []EdgeKind{SDKEdge}},
+			[]EdgeKind{EdgeSDK, EdgeClient}, []EdgeKind{EdgeClient}, []EdgeKind{EdgeSDK}},
 		{"client partial", fixture(t, "client_partial.json"), gen.CallTypeClient, false,
-			[]EdgeKind{SDKEdge, ClientEdge}, []EdgeKind{ClientEdge}, []EdgeKind{SDKEdge}},
+			[]EdgeKind{EdgeSDK, EdgeClient}, []EdgeKind{EdgeClient}, []EdgeKind{EdgeSDK}},
 		{"whatsapp", whatsapp, gen.CallTypeWhatsapp, true, nil, nil, nil},
 		{"whatsapp reporting a carrier edge", withFields(t, whatsapp, map[string]any{"carrier_edge": carrierEdge}),
-			gen.CallTypeWhatsapp, true, nil, []EdgeKind{CarrierEdge}, nil},
+			gen.CallTypeWhatsapp, true, nil, []EdgeKind{EdgeCarrier}, nil},
 		{"client with unexpected sip_edge listed last", withFields(t, client, map[string]any{"sip_edge": carrierEdge}),
-			gen.CallTypeClient, true, []EdgeKind{SDKEdge, ClientEdge}, []EdgeKind{SDKEdge, ClientEdge, SIPEdge}, nil},
+			gen.CallTypeClient, true, []EdgeKind{EdgeSDK, EdgeClient}, []EdgeKind{EdgeSDK, EdgeClient, EdgeSIP}, nil},
 	}
 	for _, tt := range tests {
 		for _, absent := range []struct {
@@ -103,8 +103,8 @@ func TestFetchSummaryCallTypes(t *testing.T) {
 // rewriteAbsentEdges writes every edge that is null or {} as value.
 func rewriteAbsentEdges(t *testing.T, body []byte, value any) []byte {
 	t.Helper()
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(body, &m); err != nil {
+	var m map[string]jsontext.Value
+	if err := wirejson.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
 	fields := map[string]any{}
@@ -219,7 +219,7 @@ func TestFetchSummaryInvalidInputSendsNothing(t *testing.T) {
 			if sid != "" && strings.Contains(err.Error(), sid) {
 				t.Errorf("error echoes the input: %v", err)
 			}
-			if _, err := hs.c.WaitForComplete(context.Background(), sid, PollEvery(1)); !errors.Is(err, ErrInvalidCallSID) {
+			if _, err := hs.c.WaitForComplete(context.Background(), sid, WithPollInterval(1)); !errors.Is(err, ErrInvalidCallSID) {
 				t.Errorf("WaitForComplete err = %v, want ErrInvalidCallSID", err)
 			}
 		})
@@ -313,7 +313,7 @@ func TestRawKeepsUnknownFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var m map[string]any
-	if err := json.Unmarshal(s.Raw(), &m); err != nil {
+	if err := wirejson.Unmarshal(s.Raw(), &m); err != nil {
 		t.Fatal(err)
 	}
 	if m["processing_version"] != float64(7) {
@@ -325,7 +325,7 @@ func TestRawKeepsUnknownFields(t *testing.T) {
 		t.Error("Raw returns the Summary's own slice")
 	}
 	p, err := ParseSummary(body)
-	if err != nil || *p.CallSid != *s.CallSid {
+	if err != nil || *p.CallSID != *s.CallSID {
 		t.Errorf("ParseSummary: %v", err)
 	}
 }

@@ -1,14 +1,15 @@
-package wrapper
+package callsummary
 
 import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 )
 
-// Environment variables read by NewClient when no option sets the value.
+// Environment variables NewClient reads when no option sets the value.
 const (
 	EnvAccountSID = "TWILIO_ACCOUNT_SID"
 	EnvAuthToken  = "TWILIO_AUTH_TOKEN"
@@ -16,6 +17,10 @@ const (
 	EnvAPISecret  = "TWILIO_API_SECRET"
 	EnvRegion     = "TWILIO_REGION"
 	EnvEdge       = "TWILIO_EDGE"
+	// EnvBaseURL points the client at another host than Twilio's (a
+	// sandbox, a recording proxy) without changing code, as WithBaseURL
+	// does. It wins over TWILIO_REGION and TWILIO_EDGE.
+	EnvBaseURL = "CALLSUMMARY_BASE_URL"
 )
 
 const redacted = "[REDACTED]"
@@ -67,23 +72,59 @@ func newCredentials(kind, user, secret string) (*credentials, error) {
 	return &credentials{kind: kind, user: user, secret: func() string { return secret }}, nil
 }
 
-// credentialsFromEnv prefers an API key pair (Twilio's recommendation for
-// servers) over the account pair. A half-set pair is reported only when no
-// complete pair exists.
-func credentialsFromEnv() (*credentials, error) {
-	key, keySecret := os.Getenv(EnvAPIKey), os.Getenv(EnvAPISecret)
-	sid, token := os.Getenv(EnvAccountSID), os.Getenv(EnvAuthToken)
+// errNoCredentials is NewClient's error when neither an option nor the
+// environment gives credentials.
+var errNoCredentials = fmt.Errorf("callsummary: no credentials: use WithCredentials or WithAPIKey, or set %s and %s, or %s and %s",
+	EnvAccountSID, EnvAuthToken, EnvAPIKey, EnvAPISecret)
+
+// Env is the client configuration found in environment variables, read
+// once by LoadEnv: the credentials (an API key pair, Twilio's
+// recommendation for servers, before the account pair), the region and
+// edge, and EnvBaseURL. Printing an Env never shows the secret.
+type Env struct {
+	creds *credentials // nil: no complete pair
+	// Region and Edge are TWILIO_REGION and TWILIO_EDGE.
+	Region, Edge string
+	// BaseURL is CALLSUMMARY_BASE_URL, checked as WithBaseURL checks it.
+	BaseURL string
+}
+
+// LoadEnv reads the configuration from getenv (os.Getenv when nil). An
+// empty variable counts as unset. It fails when only one variable of a
+// credential pair is set (and no complete pair is), when the region and
+// edge do not name a host, or when CALLSUMMARY_BASE_URL is not a base URL
+// WithBaseURL would accept; a missing pair is not an error
+// (HasCredentials says so).
+func LoadEnv(getenv func(string) string) (Env, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	e := Env{Region: getenv(EnvRegion), Edge: getenv(EnvEdge), BaseURL: getenv(EnvBaseURL)}
+	key, keySecret := getenv(EnvAPIKey), getenv(EnvAPISecret)
+	sid, token := getenv(EnvAccountSID), getenv(EnvAuthToken)
+	var err error
 	switch {
 	case key != "" && keySecret != "":
-		return newCredentials("api-key", key, keySecret)
+		e.creds, err = newCredentials("api-key", key, keySecret)
 	case sid != "" && token != "":
-		return newCredentials("account", sid, token)
+		e.creds, err = newCredentials("account", sid, token)
+	default:
+		err = halfSetPair(getenv)
 	}
-	msg := fmt.Sprintf("callsummary: no credentials: use WithCredentials or WithAPIKey, or set %s and %s, or %s and %s",
-		EnvAccountSID, EnvAuthToken, EnvAPIKey, EnvAPISecret)
+	if err != nil {
+		return e, err
+	}
+	if _, err := e.host(); err != nil {
+		return e, err
+	}
+	return e, nil
+}
+
+// halfSetPair reports a credential pair with only one variable set.
+func halfSetPair(getenv func(string) string) error {
 	var half []string
 	for _, p := range [][2]string{{EnvAccountSID, EnvAuthToken}, {EnvAPIKey, EnvAPISecret}} {
-		a, b := os.Getenv(p[0]) != "", os.Getenv(p[1]) != ""
+		a, b := getenv(p[0]) != "", getenv(p[1]) != ""
 		if a != b {
 			set, unset := p[0], p[1]
 			if b {
@@ -92,8 +133,44 @@ func credentialsFromEnv() (*credentials, error) {
 			half = append(half, fmt.Sprintf("%s is set but %s is empty", set, unset))
 		}
 	}
-	if len(half) > 0 {
-		msg += " (" + strings.Join(half, "; ") + ")"
+	if len(half) == 0 {
+		return nil
 	}
-	return nil, errors.New(msg)
+	return errors.New("callsummary: incomplete credentials in the environment: " + strings.Join(half, "; "))
 }
+
+// HasCredentials reports whether the environment holds a complete pair.
+func (e Env) HasCredentials() bool { return e.creds != nil }
+
+// host is the base URL the environment chooses.
+func (e *Env) host() (string, error) {
+	if e == nil {
+		return DefaultBaseURL, nil
+	}
+	if e.BaseURL != "" {
+		u, err := checkBaseURL(e.BaseURL)
+		if err != nil {
+			return "", fmt.Errorf("%w (from %s)", err, EnvBaseURL)
+		}
+		return u, nil
+	}
+	u, err := regionalBaseURL(e.Region, e.Edge)
+	if err != nil {
+		return "", fmt.Errorf("%w (from %s/%s)", err, EnvRegion, EnvEdge)
+	}
+	return u, nil
+}
+
+func (e Env) String() string {
+	auth := "none"
+	if e.creds != nil {
+		auth = e.creds.String()
+	}
+	return fmt.Sprintf("callsummary.Env{auth: %s, region: %q, edge: %q, base: %q}", auth, e.Region, e.Edge, e.BaseURL)
+}
+
+// GoString keeps %#v from printing fields.
+func (e Env) GoString() string { return e.String() }
+
+// Format makes every verb print String.
+func (e Env) Format(f fmt.State, _ rune) { _, _ = io.WriteString(f, e.String()) }

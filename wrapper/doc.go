@@ -1,49 +1,65 @@
-// Package wrapper is the Go client for Twilio Voice Insights' Call Summary
-// API: GET https://insights.twilio.com/v1/Voice/{CallSid}/Summary, the list
-// GET /v1/Voice/Summaries, and a call's /v1/Voice/{CallSid}/Annotation.
+// Package callsummary is the Go client for Twilio Voice Insights' Call
+// Summary API: GET https://insights.twilio.com/v1/Voice/{CallSid}/Summary,
+// the list GET /v1/Voice/Summaries, and a call's
+// /v1/Voice/{CallSid}/Annotation. It lives in the module's wrapper folder:
 //
-// It is a thin layer over package gen (generated from openapi/insights.yaml):
-// the HTTP request and every data type are gen's; wrapper adds credentials,
-// regions, retries, typed errors, edges by call type, quality helpers and
-// waiting for a complete summary.
+//	import callsummary "github.com/voiceinsights/callsummary/wrapper"
+//
+// It is a thin layer over package gen, which is generated from
+// openapi/insights.yaml: the HTTP requests and every data type are gen's
+// (aliased here, so one import is enough); this package adds credentials,
+// regions, retries, typed errors, edges by call type, quality helpers,
+// listing and waiting for a complete summary.
 //
 // # Fetching
 //
-//	c, err := wrapper.NewClient() // TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN
-//	s, err := c.FetchSummary(ctx, "CA…", wrapper.WithProcessingState(wrapper.ProcessingStatePartial))
-//	var apiErr *wrapper.APIError
+//	c, err := callsummary.NewClient() // TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN
+//	s, err := c.FetchSummary(ctx, "CA…")
+//	var apiErr *callsummary.APIError
 //	switch {
-//	case errors.Is(err, wrapper.ErrNotFound): // no summary (yet)
-//	case errors.As(err, &apiErr):            // apiErr.StatusCode, .Code, .Message, .MoreInfo
+//	case errors.Is(err, callsummary.ErrNotFound): // no summary (yet)
+//	case errors.As(err, &apiErr):                // apiErr.StatusCode, .Code, .Message, .RequestID
 //	}
-//	fmt.Println(*s.CallType, s.HasTag(wrapper.TagHighJitter), len(s.Raw()))
+//	fmt.Println(s) // CA… (client, completed, complete)
 //
-// Summary embeds gen.CallSummary, so every documented field is s.Field;
-// Raw returns the exact bytes received, unknown fields included.
+// Summary embeds gen.CallSummary, so every documented field is s.Field, a
+// pointer because Twilio leaves out what it did not measure; Raw returns
+// the exact bytes received, unknown fields included. The helpers read the
+// fields for you, with no nil checks: Edges, Streams, WorstStream and the
+// Stat values of Stream (Jitter, Latency, MOS, RTT), HasTag, String.
 //
 // # Listing and annotating
 //
-//	f := wrapper.ListFilter{CallTypes: []gen.CallType{gen.CallTypeSip}, Start: wrapper.Since(24 * time.Hour), HasTag: new(true)}
+//	f := callsummary.ListFilter{CallTypes: []callsummary.CallType{callsummary.CallTypeSIP}, Start: callsummary.Since(24 * time.Hour), HasTag: new(true)}
 //	for s, err := range c.ListSummaries(ctx, f) { // pages fetched lazily; break stops
 //		if err != nil {
 //			return err // ErrInvalidFilter before any request, else as FetchSummary
 //		}
-//		fmt.Println(*s.CallSid)
+//		fmt.Println(s)
 //	}
-//	a, err := c.UpdateAnnotation(ctx, "CA…", wrapper.AnnotationUpdate{CallScore: new(2), Spam: new(true)})
+//	a, err := c.UpdateAnnotation(ctx, "CA…", callsummary.AnnotationUpdate{CallScore: new(2), Spam: new(true)})
 //
 // ListSummaries follows meta.next_page_url only on the base URL's scheme,
 // host and list path (ErrInvalidCursor otherwise). ListSummaryPages yields
 // whole pages; FetchSummaryPage and SummaryPage.NextCursor serve callers
-// that keep their place. ListTime
-// says how Start and End are rounded. UpdateAnnotation validates first
-// (ErrInvalidAnnotation) and is retried only on 429 or a refused
-// connection; FetchAnnotation reads the labels back.
+// that keep their place. ListTime says how Start and End are rounded.
+// UpdateAnnotation validates first (ErrInvalidAnnotation) and is retried
+// only on 429 or a refused connection; FetchAnnotation reads the labels
+// back. Twilio documents the annotation resource for US1 only.
+//
+// # Options
+//
+// Every option is a With… function that can fail: NewClient takes Option,
+// FetchSummary FetchOption, WaitForComplete WaitOption. An option that
+// cannot be applied fails the call before any request, with its error.
 //
 // # Hosts, regions and edges
 //
-// WithBaseURL wins; else WithRegion(region, edge); else TWILIO_REGION and
-// TWILIO_EDGE; else https://insights.twilio.com. Twilio's host rule is
+// The last of WithBaseURL and WithRegion wins; without either, the
+// environment decides (CALLSUMMARY_BASE_URL, else TWILIO_REGION and
+// TWILIO_EDGE, else https://insights.twilio.com). LoadEnv reads those
+// variables once, from a getenv of the caller's choosing, and WithEnv hands
+// the result to NewClient. Twilio's host rule is
 // https://insights.{edge}.{region}.twilio.com. With a region and no edge,
 // the edge is the one Twilio's SDKs default to (DefaultEdge: au1 sydney,
 // br1 sao-paulo, ie1 dublin, de1 frankfurt, jp1 tokyo, jp2 osaka,
@@ -78,25 +94,32 @@
 //
 // GETs are retried on 429, 500, 502, 503, 504 and transport errors with
 // exponential backoff and full jitter, honouring Retry-After (see
-// RetryPolicy); the annotation POST only on 429 and a refused connection. WaitForComplete polls until processing_state is complete.
+// RetryPolicy); the annotation POST only on 429 and a refused connection.
+// WaitForComplete polls until processing_state is complete.
 //
 // # Decoding
 //
 // Bodies are decoded with encoding/json/v2, from the module
 // github.com/go-json-experiment/json (the standard library's package for
-// Go 1.26; an alias of it from Go 1.27): about 1.6× twilio-go's decoding
-// speed on the same bodies (bench/README.md). Every body encoding/json
-// accepts is accepted, invalid UTF-8 and duplicate names included; names
-// match exactly. A 2xx body that cannot be decoded is a *DecodeError with
-// the byte offset and JSON Pointer of the failure; it unwraps to the v2
-// error (*json.SemanticError, *jsontext.SyntacticError). ParseSummary
-// decodes a body stored earlier.
+// Go 1.26; an alias of it from Go 1.27), faster than encoding/json on
+// these bodies (bench/README.md). Every body encoding/json accepts is
+// accepted, invalid UTF-8 and duplicate names included; names match
+// exactly. A 2xx body that cannot be decoded is a *DecodeError with the
+// byte offset and JSON Pointer of the failure; it unwraps to the v2 error
+// (*json.SemanticError, *jsontext.SyntacticError). ParseSummary decodes a
+// body stored earlier.
 //
 // # Security
 //
 // The base URL must be https unless its host is loopback. Authorization is
 // dropped on a redirect to another host. The secret never appears in an
-// error, a log line, or in the fmt output of a Client; Summary.LogValue
-// redacts the parties. Bodies over MaxResponseBytes fail with
-// ErrResponseTooLarge.
-package wrapper
+// error, a log line, or in the fmt output of a Client or an Env; a
+// Summary's String and LogValue leave out the parties. Bodies over
+// MaxResponseBytes fail with ErrResponseTooLarge.
+//
+// # Testing
+//
+// Package conformance/sandbox serves this API on loopback, from the same
+// document, with fault injection; package conformance validates traffic
+// against the document. The examples here run against the sandbox.
+package callsummary

@@ -1,9 +1,7 @@
-package wrapper
+package callsummary
 
 import (
 	"fmt"
-
-	"github.com/voiceinsights/callsummary/gen"
 )
 
 // EdgeKind names one of a summary's four edges.
@@ -11,20 +9,20 @@ type EdgeKind uint8
 
 // The edges, in the order Edges lists those not expected for the call type.
 const (
-	CarrierEdge EdgeKind = iota + 1 // carrier_edge: Twilio's PSTN gateway
-	ClientEdge                      // client_edge: Twilio's gateway for Voice SDK calls
-	SIPEdge                         // sip_edge: Twilio's SIP gateway (SIP Interface, Trunking)
-	SDKEdge                         // sdk_edge: what the Voice SDK measured on the device
+	EdgeCarrier EdgeKind = iota + 1 // carrier_edge: Twilio's PSTN gateway
+	EdgeClient                      // client_edge: Twilio's gateway for Voice SDK calls
+	EdgeSIP                         // sip_edge: Twilio's SIP gateway (SIP Interface, Trunking)
+	EdgeSDK                         // sdk_edge: what the Voice SDK measured on the device
 )
 
-var edgeNames = [...]string{CarrierEdge: "carrier_edge", ClientEdge: "client_edge", SIPEdge: "sip_edge", SDKEdge: "sdk_edge"}
+var edgeNames = [...]string{EdgeCarrier: "carrier_edge", EdgeClient: "client_edge", EdgeSIP: "sip_edge", EdgeSDK: "sdk_edge"}
 
 // allEdges is the fixed order of the four kinds.
-var allEdges = []EdgeKind{CarrierEdge, ClientEdge, SIPEdge, SDKEdge}
+var allEdges = []EdgeKind{EdgeCarrier, EdgeClient, EdgeSIP, EdgeSDK}
 
 // String is the JSON name, e.g. "carrier_edge".
 func (k EdgeKind) String() string {
-	if k >= CarrierEdge && k <= SDKEdge {
+	if k >= EdgeCarrier && k <= EdgeSDK {
 		return edgeNames[k]
 	}
 	return fmt.Sprintf("EdgeKind(%d)", uint8(k))
@@ -32,7 +30,7 @@ func (k EdgeKind) String() string {
 
 // MarshalText writes the JSON name, so EdgeKind encodes as a string.
 func (k EdgeKind) MarshalText() ([]byte, error) {
-	if k < CarrierEdge || k > SDKEdge {
+	if k < EdgeCarrier || k > EdgeSDK {
 		return nil, fmt.Errorf("callsummary: invalid EdgeKind %d", uint8(k))
 	}
 	return []byte(edgeNames[k]), nil
@@ -62,16 +60,16 @@ func ParseEdgeKind(name string) (EdgeKind, error) {
 // device (sdk_edge) before its gateway (client_edge), the trunk (sip_edge)
 // before the PSTN (carrier_edge). WhatsApp calls are undocumented: none
 // expected.
-var expectedEdges = map[gen.CallType][]EdgeKind{
-	gen.CallTypeCarrier:  {CarrierEdge},
-	gen.CallTypeSip:      {SIPEdge},
-	gen.CallTypeTrunking: {SIPEdge, CarrierEdge},
-	gen.CallTypeClient:   {SDKEdge, ClientEdge},
+var expectedEdges = map[CallType][]EdgeKind{
+	CallTypeCarrier:  {EdgeCarrier},
+	CallTypeSIP:      {EdgeSIP},
+	CallTypeTrunking: {EdgeSIP, EdgeCarrier},
+	CallTypeClient:   {EdgeSDK, EdgeClient},
 }
 
 // ExpectedEdgesFor returns the edges Twilio documents for a call type, nil
 // for whatsapp and unknown types.
-func ExpectedEdgesFor(t gen.CallType) []EdgeKind {
+func ExpectedEdgesFor(t CallType) []EdgeKind {
 	return append([]EdgeKind(nil), expectedEdges[t]...)
 }
 
@@ -80,12 +78,12 @@ func ExpectedEdgesFor(t gen.CallType) []EdgeKind {
 // the Summary.
 type Edge struct {
 	Kind    EdgeKind
-	Gateway *gen.GatewayEdge
-	SDK     *gen.SDKEdge
+	Gateway *GatewayEdge
+	SDK     *SDKEdge
 }
 
 // Metrics returns the edge's two streams' metrics, or nil.
-func (e Edge) Metrics() *gen.EdgeMetrics {
+func (e Edge) Metrics() *EdgeMetrics {
 	switch {
 	case e.Gateway != nil:
 		return e.Gateway.Metrics
@@ -96,7 +94,7 @@ func (e Edge) Metrics() *gen.EdgeMetrics {
 }
 
 // StreamMetrics returns the metrics of one direction, or nil.
-func (e Edge) StreamMetrics(d Direction) *gen.StreamMetrics {
+func (e Edge) StreamMetrics(d Direction) *StreamMetrics {
 	m := e.Metrics()
 	if m == nil {
 		return nil
@@ -118,14 +116,14 @@ func (s *Summary) Edge(kind EdgeKind) (Edge, bool) {
 	}
 	e := Edge{Kind: kind}
 	switch kind {
-	case CarrierEdge:
+	case EdgeCarrier:
 		e.Gateway = s.CarrierEdge
-	case ClientEdge:
+	case EdgeClient:
 		e.Gateway = s.ClientEdge
-	case SIPEdge:
-		e.Gateway = s.SipEdge
-	case SDKEdge:
-		e.SDK = s.SdkEdge
+	case EdgeSIP:
+		e.Gateway = s.SIPEdge
+	case EdgeSDK:
+		e.SDK = s.SDKEdge
 	}
 	switch {
 	case e.Gateway != nil && (e.Gateway.Metrics != nil || e.Gateway.Properties != nil):

@@ -1,19 +1,9 @@
-package wrapper
+package callsummary
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 )
-
-// ErrInvalidFilter: a ListFilter field holds a value the API does not
-// accept. Returned before any request; the message names the field and
-// what it accepts.
-var ErrInvalidFilter = errors.New("callsummary: invalid list filter")
-
-// ErrInvalidAnnotation: an AnnotationUpdate field holds a value the API
-// does not accept. Returned before any request.
-var ErrInvalidAnnotation = errors.New("callsummary: invalid annotation update")
 
 // enum is a generated enum type: gen gives each a Valid method.
 type enum interface {
@@ -37,8 +27,8 @@ const (
 	wantBrandedType       = "in_band, out_of_band"
 	wantProfileIdentity   = "direct_customer, isv_reseller_or_partner"
 	wantProfileType       = "primary, secondary"
-	wantIntegrityUseCase  = "one of the 44 gen.VoiceIntegrityUseCase values, e.g. customer_support"
-	wantIndustry          = "one of the 33 gen.BusinessProfileIndustry values, e.g. banking"
+	wantIntegrityUseCase  = "one of the 44 VoiceIntegrityUseCase values, e.g. customer_support"
+	wantIndustry          = "one of the 33 BusinessProfileIndustry values, e.g. banking"
 	wantOneOfPrefix       = "one of "
 	maxEchoedValueLength  = 40
 	echoedValueCharacters = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+&/()."

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"errors"
@@ -20,8 +20,8 @@ var (
 	ErrUnauthorized = errors.New("callsummary: unauthorized")
 	// ErrForbidden: HTTP 403, e.g. Voice Insights Advanced Features inactive.
 	ErrForbidden = errors.New("callsummary: forbidden")
-	// ErrNotFound: HTTP 404 (Twilio 20404): unknown or deleted call, older
-	// than 30 days, or a summary not generated yet.
+	// ErrNotFound: HTTP 404 (Twilio 20404): an unknown or deleted call, or
+	// no summary for it (yet, or any more); Twilio does not say which.
 	ErrNotFound = errors.New("callsummary: not found")
 	// ErrRateLimited: HTTP 429 (Twilio 20429), returned once retries are
 	// exhausted or a Retry-After is too long to honour.
@@ -30,10 +30,26 @@ var (
 
 // Errors returned before any request is sent.
 var (
-	// ErrInvalidCallSID: the call SID does not match ^CA[0-9a-fA-F]{32}$.
+	// ErrInvalidCallSID: the call SID does not match CallSIDPattern.
 	ErrInvalidCallSID = errors.New("callsummary: invalid call SID")
 	// ErrInvalidProcessingState: neither "complete" nor "partial".
 	ErrInvalidProcessingState = errors.New("callsummary: invalid processing state")
+	// ErrInvalidFilter: a ListFilter field holds a value the API does not
+	// accept. The message names the field and what it accepts.
+	ErrInvalidFilter = errors.New("callsummary: invalid list filter")
+	// ErrInvalidAnnotation: an AnnotationUpdate field holds a value the API
+	// does not accept.
+	ErrInvalidAnnotation = errors.New("callsummary: invalid annotation update")
+	// ErrInvalidCursor: a cursor given to FetchSummaryPage, or a
+	// next_page_url sent by the server, is not a page of this client's
+	// list: another scheme, host, port or path than the base URL's list
+	// resource, or not a URL. It is never requested, so credentials never
+	// go to another host.
+	ErrInvalidCursor = errors.New("callsummary: cursor is not a page of this client's list")
+)
+
+// Errors of a response that is not what it should be.
+var (
 	// ErrResponseTooLarge: a response body exceeded MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("callsummary: response body too large")
 	// ErrTooManyRedirects: more than 10 redirects in a row, a loop most
@@ -41,16 +57,38 @@ var (
 	ErrTooManyRedirects = errors.New("callsummary: stopped after 10 redirects")
 )
 
+// Misuse of the API itself, reported instead of a panic.
+var (
+	errNilClient  = errors.New("callsummary: nil or zero Client; use NewClient")
+	errNilContext = errors.New("callsummary: nil Context")
+)
+
+// Why a body is not a JSON object, or not a list page (in *DecodeError.Err).
+var (
+	errEmptyBody     = errors.New("empty body, not a JSON object")
+	errNotObject     = errors.New("body is not a JSON object")
+	errNoSummaries   = errors.New("no call_summaries array")
+	errTwoLists      = errors.New("call_summaries given twice")
+	errTrailingBytes = errors.New("data after the page object")
+	errCutShort      = errors.New("unexpected end of the page")
+)
+
 // excerptBytes bounds APIError.Body: enough to recognise a proxy's HTML
 // page, short enough for a log line.
 const excerptBytes = 256
+
+// maxRequestID bounds RequestID: Twilio's are 34 bytes (RQ and 32 hex
+// digits); a longer header is a proxy's, cut to fit a log line.
+const maxRequestID = 64
 
 // APIError is a non-2xx response. It is always returned as a pointer: use
 // errors.As(err, &apiErr) with apiErr of type *APIError.
 //
 // When the body is Twilio's JSON error, Code, Message, MoreInfo and Details
 // come from it. Otherwise (an HTML page from a proxy, an empty body) Body
-// holds a short excerpt and the status alone describes the failure.
+// holds a short excerpt and the status alone describes the failure. Every
+// text taken from the response has the client's secret removed: a
+// misbehaving proxy may echo request headers.
 type APIError struct {
 	StatusCode int            // HTTP status
 	Code       int            // Twilio error code, e.g. 20404; 0 if absent
@@ -58,6 +96,12 @@ type APIError struct {
 	MoreInfo   string         // link to the error code's documentation
 	Details    map[string]any // extra detail some errors carry
 	Body       string         // excerpt of a body that is not Twilio's JSON error
+	// RequestID is Twilio's Twilio-Request-Id header (RQ…), the reference
+	// Twilio support asks for; empty if the response had none.
+	RequestID string
+	// Header holds the response's headers, without Set-Cookie and with
+	// the secret removed from every value.
+	Header http.Header
 }
 
 // Error reads like "twilio: 404 Not Found (code 20404): message; see URL".
@@ -78,6 +122,11 @@ func (e *APIError) Error() string {
 	if e.MoreInfo != "" {
 		b.WriteString("; see ")
 		b.WriteString(e.MoreInfo)
+	}
+	if e.RequestID != "" {
+		b.WriteString(" (request ")
+		b.WriteString(e.RequestID)
+		b.WriteString(")")
 	}
 	return b.String()
 }
@@ -105,10 +154,13 @@ func statusText(code int) string {
 }
 
 // newAPIError builds the error of a non-2xx response. redact removes the
-// secret from any text taken from the body: a misbehaving proxy may echo
-// request headers.
-func newAPIError(status int, body []byte, redact func(string) string) *APIError {
-	e := &APIError{StatusCode: status}
+// secret from any text taken from the response.
+func newAPIError(resp *http.Response, body []byte, redact func(string) string) *APIError {
+	e := &APIError{
+		StatusCode: resp.StatusCode,
+		RequestID:  redact(excerpt([]byte(resp.Header.Get("Twilio-Request-Id")), maxRequestID)),
+		Header:     redactHeader(resp.Header, redact),
+	}
 	var te gen.Error
 	if unmarshal(body, &te) == nil && (te.Code != nil || te.Message != nil) {
 		if te.Code != nil {
@@ -121,12 +173,28 @@ func newAPIError(status int, body []byte, redact func(string) string) *APIError 
 			e.MoreInfo = redact(*te.MoreInfo)
 		}
 		if te.Details != nil {
-			e.Details = redactJSON(*te.Details, redact).(map[string]any)
+			e.Details = redactJSON(te.Details, redact).(map[string]any)
 		}
 		return e
 	}
 	e.Body = redact(excerpt(body, excerptBytes))
 	return e
+}
+
+// redactHeader copies h without cookies, with redact applied to every value.
+func redactHeader(h http.Header, redact func(string) string) http.Header {
+	out := make(http.Header, len(h))
+	for k, vs := range h {
+		if k == "Set-Cookie" {
+			continue
+		}
+		c := make([]string, len(vs))
+		for i, v := range vs {
+			c[i] = redact(v)
+		}
+		out[k] = c
+	}
+	return out
 }
 
 // redactJSON applies redact to every string of a decoded JSON value, keys

@@ -1,24 +1,24 @@
-package wrapper_test
+package callsummary_test
 
 import (
 	"errors"
 	"fmt"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // ParseSummary decodes a body stored earlier, e.g. one kept from Raw. A body
 // that does not fit the document's types names where it failed.
 func ExampleParseSummary() {
-	s, err := wrapper.ParseSummary([]byte(`{"call_sid": "CA62608e08adc29a8d6dbc9754e659f125", "call_type": "client", "duration": 42, "new_field": true}`))
+	s, err := callsummary.ParseSummary([]byte(`{"call_sid": "CA62608e08adc29a8d6dbc9754e659f125", "call_type": "client", "duration": 42, "new_field": true}`))
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	fmt.Println(*s.CallSid, *s.CallType, *s.Duration, len(s.Raw()))
+	fmt.Println(*s.CallSID, *s.CallType, *s.Duration, len(s.Raw()))
 
-	_, err = wrapper.ParseSummary([]byte(`{"sdk_edge": {"metrics": {"inbound": {"jitter": {"avg": "high"}}}}}`))
-	var de *wrapper.DecodeError
+	_, err = callsummary.ParseSummary([]byte(`{"sdk_edge": {"metrics": {"inbound": {"jitter": {"avg": "high"}}}}}`))
+	var de *callsummary.DecodeError
 	if errors.As(err, &de) {
 		fmt.Println(de.Offset, de.Pointer)
 	}

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"math"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,12 +30,16 @@ import (
 // their seeds. A crasher goes into testdata/fuzz/FuzzXxx/ as a seed.
 
 // addBodySeeds seeds f with every summary body the repository holds: the
-// wrapper's fixtures, the sandbox's, Twilio's documented examples and the
-// conformance suite's negative set, plus edge cases a decoder meets.
+// document's examples, the sandbox's fixtures, Twilio's documented
+// examples and the conformance suite's negative set, plus edge cases a
+// decoder meets.
 func addBodySeeds(f *testing.F, add func([]byte)) {
 	f.Helper()
+	for _, name := range slices.Sorted(maps.Keys(fixtures)) {
+		add(fixture(f, name))
+	}
 	var files []string
-	for _, glob := range []string{"testdata/*.json", "../conformance/fixtures/*.json",
+	for _, glob := range []string{"../conformance/sandbox/fixtures/*.json",
 		"../conformance/testdata/seed/*.json", "../conformance/testdata/negative/*.json"} {
 		m, err := filepath.Glob(glob)
 		if err != nil {
@@ -61,7 +67,7 @@ func addBodySeeds(f *testing.F, add func([]byte)) {
 func exercise(t *testing.T, s *Summary) {
 	t.Helper()
 	_ = s.IsComplete()
-	for _, k := range []EdgeKind{CarrierEdge, ClientEdge, SIPEdge, SDKEdge} {
+	for _, k := range []EdgeKind{EdgeCarrier, EdgeClient, EdgeSIP, EdgeSDK} {
 		if e, ok := s.Edge(k); ok {
 			_ = e.Metrics()
 			_ = e.StreamMetrics(Inbound)

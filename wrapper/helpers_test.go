@@ -1,15 +1,11 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +13,8 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/internal/syncbuf"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // The sentinel secret: no error, log line or printed value may contain it,
@@ -29,33 +27,22 @@ const (
 	testCallSID    = "CAd45ec3c4af38967de454f9e45bb1cef4"
 )
 
+// secrets are the strings that must never leak.
+var secrets = testkit.NewSecrets(testAccountSID, testSecret, testAPIKey, testAPISecret)
+
 // secretForms are the strings that must never leak.
-func secretForms() []string {
-	return []string{
-		testSecret,
-		testAPISecret,
-		base64.StdEncoding.EncodeToString([]byte(testAccountSID + ":" + testSecret)),
-		base64.StdEncoding.EncodeToString([]byte(testAPIKey + ":" + testAPISecret)),
-	}
-}
+func secretForms() []string { return secrets.Forms() }
 
 func assertNoSecret(t *testing.T, what, s string) {
 	t.Helper()
-	for _, f := range secretForms() {
-		if strings.Contains(s, f) {
-			t.Errorf("%s leaks a secret: %q", what, s)
-		}
-	}
+	secrets.AssertAbsent(t, what, s)
 }
 
 // assertErrNoSecret checks an error under every verb a caller might log it with.
 func assertErrNoSecret(t *testing.T, err error) {
 	t.Helper()
-	if err == nil {
-		return
-	}
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
-		assertNoSecret(t, "error "+verb, fmt.Sprintf(verb, err))
+	if err != nil {
+		secrets.AssertNotPrinted(t, "error", err)
 	}
 }
 
@@ -168,26 +155,56 @@ func (hs *harness) retryLines() int {
 	return n
 }
 
+// fixtures names the document's example behind each test body. The
+// WhatsApp call is the carrier example with call_type whatsapp and every
+// edge null: Twilio documents no WhatsApp example or edges.
+var fixtures = map[string]string{
+	"seed_complete.json":  "SeedComplete",
+	"seed_partial.json":   "SeedPartial",
+	"carrier.json":        "CarrierCall",
+	"sip.json":            "SIPCall",
+	"trunking.json":       "TrunkingCall",
+	"client.json":         "ClientCall",
+	"client_partial.json": "PartialClientCall",
+	"whatsapp.json":       "CarrierCall",
+}
+
+// whatsappSID is the WhatsApp test call's SID.
+const whatsappSID = "CA5f1e2d3c4b5a69788796a5b4c3d2e1f0"
+
+// fixture returns a test body, derived from the document's examples.
 func fixture(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("testdata", name))
-	if err != nil {
+	example, ok := fixtures[name]
+	if !ok {
+		t.Fatalf("no fixture %s", name)
+	}
+	body := testkit.Example(t, example)
+	if name != "whatsapp.json" {
+		return body
+	}
+	var m map[string]any
+	if err := wirejson.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
-	return b
+	m["call_type"], m["call_sid"] = "whatsapp", whatsappSID
+	for _, edge := range []string{"carrier_edge", "client_edge", "sdk_edge", "sip_edge"} {
+		m[edge] = nil
+	}
+	return testkit.MustJSON(t, m)
 }
 
 // withFields returns body with top-level keys replaced (nil writes null).
 func withFields(t *testing.T, body []byte, fields map[string]any) []byte {
 	t.Helper()
 	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
+	if err := wirejson.Unmarshal(body, &m); err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range fields {
 		m[k] = v
 	}
-	out, err := json.Marshal(m)
+	out, err := wirejson.Marshal(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,6 +230,4 @@ func sequence(handlers ...http.HandlerFunc) http.HandlerFunc {
 
 var twilio404 = []byte(`{"code":20404,"message":"The requested resource /v1/Voice/CAd45ec3c4af38967de454f9e45bb1cef4/Summary was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}`)
 
-func twilioError(status, code int, msg string) []byte {
-	return fmt.Appendf(nil, `{"code":%d,"message":%q,"more_info":"https://www.twilio.com/docs/errors/%d","status":%d}`, code, msg, code, status)
-}
+func twilioError(status, code int, msg string) []byte { return testkit.TwilioError(status, code, msg) }

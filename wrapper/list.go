@@ -1,8 +1,7 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"iter"
 	"net/http"
@@ -12,18 +11,12 @@ import (
 	"github.com/voiceinsights/callsummary/gen"
 )
 
-// ErrInvalidCursor: a cursor given to FetchSummaryPage, or a next_page_url
-// sent by the server, is not a page of this client's list: another scheme,
-// host, port or path than the base URL's list resource, or not a URL. It is
-// never requested, so credentials never go to another host.
-var ErrInvalidCursor = errors.New("callsummary: cursor is not a page of this client's list")
-
 // SummaryPage is one page of the Call Summaries list.
 type SummaryPage struct {
 	// Summaries are the page's summaries, each with its exact bytes in Raw.
 	Summaries []*Summary
 	// Meta is Twilio's paging information (page, page_size, the URLs).
-	Meta gen.PageMeta
+	Meta PageMeta
 }
 
 // NextCursor is the cursor of the next page (Twilio's meta.next_page_url),
@@ -33,10 +26,10 @@ type SummaryPage struct {
 // token in it (Twilio does not document how long). It may hold the From
 // and To filters: treat it as PII.
 func (p *SummaryPage) NextCursor() string {
-	if p == nil || p.Meta.NextPageUrl == nil {
+	if p == nil || p.Meta.NextPageURL == nil {
 		return ""
 	}
-	return *p.Meta.NextPageUrl
+	return *p.Meta.NextPageURL
 }
 
 // ListSummaries lists the summaries filter selects, newest first (or in
@@ -46,11 +39,11 @@ func (p *SummaryPage) NextCursor() string {
 // request, when the consumer stops; after an error (yielded once, with a
 // nil summary) it ends.
 //
-//	for s, err := range c.ListSummaries(ctx, wrapper.ListFilter{CallTypes: []gen.CallType{gen.CallTypeSip}}) {
+//	for s, err := range c.ListSummaries(ctx, callsummary.ListFilter{CallTypes: []callsummary.CallType{callsummary.CallTypeSIP}}) {
 //		if err != nil {
 //			return err
 //		}
-//		fmt.Println(*s.CallSid)
+//		fmt.Println(*s.CallSID)
 //	}
 //
 // Each page is a GET, retried like FetchSummary. ctx bounds the whole
@@ -114,11 +107,8 @@ func (c *Client) FetchSummaryPage(ctx context.Context, filter ListFilter, cursor
 
 // listPage fetches page n (0: unknown, for messages) of filter or cursor.
 func (c *Client) listPage(ctx context.Context, filter ListFilter, cursor string, n int) (*SummaryPage, error) {
-	if c == nil || c.api == nil {
-		return nil, errors.New("callsummary: listing summaries on a nil or zero Client; use NewClient")
-	}
-	if ctx == nil {
-		return nil, errNilContext
+	if err := c.check(ctx); err != nil {
+		return nil, err
 	}
 	req, err := c.listRequest(filter, cursor)
 	if err != nil {
@@ -205,8 +195,8 @@ func port(u *url.URL) string {
 }
 
 func pageURL(p *SummaryPage) string {
-	if p.Meta.Url == nil {
+	if p.Meta.URL == nil {
 		return ""
 	}
-	return *p.Meta.Url
+	return *p.Meta.URL
 }

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -104,8 +104,8 @@ func TestListSummariesFollowsEveryPage(t *testing.T) {
 				t.Fatalf("%d summaries, want %d", len(got), tt.total)
 			}
 			for i, s := range got {
-				if *s.CallSid != listSID(i) || !bytes.Equal(s.Raw(), l.items[i]) {
-					t.Fatalf("summary %d: sid %s, raw bytes equal: %v", i, *s.CallSid, bytes.Equal(s.Raw(), l.items[i]))
+				if *s.CallSID != listSID(i) || !bytes.Equal(s.Raw(), l.items[i]) {
+					t.Fatalf("summary %d: sid %s, raw bytes equal: %v", i, *s.CallSID, bytes.Equal(s.Raw(), l.items[i]))
 				}
 			}
 			hs.wantHits(tt.pages)
@@ -302,7 +302,7 @@ func TestFetchSummaryPageCursor(t *testing.T) {
 		}
 		pages++
 		for _, s := range p.Summaries {
-			sids = append(sids, *s.CallSid)
+			sids = append(sids, *s.CallSID)
 		}
 		if *p.Meta.Page != pages-1 || *p.Meta.PageSize != 4 {
 			t.Errorf("meta %+v", p.Meta)

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -6,17 +6,9 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
-	"github.com/voiceinsights/callsummary/gen"
-)
-
-var (
-	errNoSummaries   = errors.New("no call_summaries array")
-	errTwoLists      = errors.New("call_summaries given twice")
-	errTrailingBytes = errors.New("data after the page object")
-	errCutShort      = errors.New("unexpected end of the page")
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // pageDecoder reads one list page with one jsontext.Decoder: each summary
@@ -43,7 +35,7 @@ func decodePage(status int, body []byte) (*SummaryPage, error) {
 	pd := &pageDecoder{status: status, body: body}
 	// The same leniency as unmarshal; duplicate call_summaries are
 	// refused below, by name.
-	pd.dec = jsontext.NewDecoder(bytes.NewReader(body), jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
+	pd.dec = wirejson.NewDecoder(bytes.NewReader(body))
 	return pd.page()
 }
 
@@ -68,8 +60,8 @@ func (pd *pageDecoder) page() (*SummaryPage, error) {
 				return nil, err
 			}
 		case "meta":
-			var m *gen.PageMeta
-			if err := json.UnmarshalDecode(dec, &m); err != nil {
+			var m *PageMeta
+			if err := wirejson.UnmarshalDecode(dec, &m); err != nil {
 				return nil, pd.syntax(err)
 			}
 			if m != nil {
@@ -119,7 +111,7 @@ func (pd *pageDecoder) summaries(p *SummaryPage) error {
 			return fmt.Errorf("call_summaries[%d]: %w", i, pd.fail(start, errNotObject))
 		}
 		s := &Summary{}
-		if err := json.UnmarshalDecode(dec, &s.CallSummary); err != nil {
+		if err := wirejson.UnmarshalDecode(dec, &s.CallSummary); err != nil {
 			return fmt.Errorf("call_summaries[%d]: %w", i, pd.syntax(err))
 		}
 		s.raw = bytes.Clone(pd.body[start:dec.InputOffset()])

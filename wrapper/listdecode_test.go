@@ -1,14 +1,14 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"reflect"
 	"strings"
 	"testing"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 func TestDecodePage(t *testing.T) {
@@ -27,11 +27,11 @@ func TestDecodePage(t *testing.T) {
 	}
 	// The same values as decoding the page whole.
 	var whole gen.SummaryPage
-	if err := json.Unmarshal(body, &whole); err != nil {
+	if err := wirejson.Unmarshal(body, &whole); err != nil {
 		t.Fatal(err)
 	}
 	for i, s := range p.Summaries {
-		if !reflect.DeepEqual(s.CallSummary, (*whole.CallSummaries)[i]) {
+		if !reflect.DeepEqual(s.CallSummary, whole.CallSummaries[i]) {
 			t.Errorf("summary %d differs from json.Unmarshal's", i)
 		}
 	}

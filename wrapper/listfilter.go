@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"fmt"
@@ -25,9 +25,9 @@ type ListFilter struct {
 	// ISO 3166-1 alpha-2 country codes, e.g. "US": two letters.
 	FromCountryCode, ToCountryCode string
 
-	CallTypes  []gen.CallType
-	CallStates []gen.CallState
-	Directions []gen.CallDirection
+	CallTypes  []CallType
+	CallStates []CallState
+	Directions []CallDirection
 
 	// Start and End bound when the calls started (see ListTime for how a
 	// bound is rounded). Start must be before End.
@@ -35,38 +35,38 @@ type ListFilter struct {
 
 	// ProcessingState: completed, started, partial or all. Note "completed",
 	// where a summary's own processing_state says "complete".
-	ProcessingState gen.ListProcessingState
-	SortBy          gen.SortBy
+	ProcessingState ListProcessingState
+	SortBy          SortBy
 	// Subaccount lists a subaccount's calls: ^AC[0-9a-fA-F]{32}$.
 	Subaccount string
 	// AnsweredBy is the Answering Machine Detection result.
-	AnsweredBy gen.AnsweredBy
+	AnsweredBy AnsweredBy
 
 	VerifiedCaller  *bool // verified with SHAKEN/STIR
 	HasTag          *bool // has one or more Voice Insights tags
 	AbnormalSession *bool // last SIP response was not 200 OK
 
 	// Annotations (see UpdateAnnotation).
-	AnsweredByAnnotation         gen.ListSummariesParamsAnsweredByAnnotation
-	ConnectivityIssueAnnotations []gen.ConnectivityIssue
-	QualityIssueAnnotations      []gen.QualityIssue
+	AnsweredByAnnotation         AnsweredByAnnotation
+	ConnectivityIssueAnnotations []ConnectivityIssue
+	QualityIssueAnnotations      []QualityIssue
 	SpamAnnotation               *bool
 	CallScoreAnnotations         []int // each 1 to 5
 
 	// Trusted communications.
 	BrandedEnabled           *bool
 	BrandedLogo              *bool
-	BrandedType              gen.ListSummariesParamsBrandedType
+	BrandedType              BrandedType
 	BrandedBundleSID         string
 	BrandedUseCase           string
 	BrandedCallReason        string
 	VoiceIntegrityEnabled    *bool
 	VoiceIntegrityBundleSID  string
-	VoiceIntegrityUseCase    gen.VoiceIntegrityUseCase
-	BusinessProfileIdentity  gen.ListSummariesParamsBusinessProfileIdentity
-	BusinessProfileIndustry  gen.BusinessProfileIndustry
+	VoiceIntegrityUseCase    VoiceIntegrityUseCase
+	BusinessProfileIdentity  BusinessProfileIdentity
+	BusinessProfileIndustry  BusinessProfileIndustry
 	BusinessProfileBundleSID string
-	BusinessProfileType      gen.ListSummariesParamsBusinessProfileType
+	BusinessProfileType      BusinessProfileType
 
 	// PageSize is the number of summaries per page, 1 to 1000; 0 leaves
 	// Twilio's default (50). It changes the number of requests, not the
@@ -168,16 +168,16 @@ func (f *ListFilter) params(now time.Time) (*gen.ListSummariesParams, error) {
 		CallScoreAnnotation:         optionalList(f.CallScoreAnnotations),
 		BrandedEnabled:              f.BrandedEnabled,
 		VoiceIntegrityEnabled:       f.VoiceIntegrityEnabled,
-		BrandedBundleSid:            optional(f.BrandedBundleSID),
+		BrandedBundleSID:            optional(f.BrandedBundleSID),
 		BrandedLogo:                 f.BrandedLogo,
 		BrandedType:                 optional(f.BrandedType),
 		BrandedUseCase:              optional(f.BrandedUseCase),
 		BrandedCallReason:           optional(f.BrandedCallReason),
-		VoiceIntegrityBundleSid:     optional(f.VoiceIntegrityBundleSID),
+		VoiceIntegrityBundleSID:     optional(f.VoiceIntegrityBundleSID),
 		VoiceIntegrityUseCase:       optional(f.VoiceIntegrityUseCase),
 		BusinessProfileIdentity:     optional(f.BusinessProfileIdentity),
 		BusinessProfileIndustry:     optional(f.BusinessProfileIndustry),
-		BusinessProfileBundleSid:    optional(f.BusinessProfileBundleSID),
+		BusinessProfileBundleSID:    optional(f.BusinessProfileBundleSID),
 		BusinessProfileType:         optional(f.BusinessProfileType),
 	}
 	if f.PageSize > 0 {
@@ -196,10 +196,9 @@ func optional[T comparable](v T) *T {
 }
 
 // optionalList is nil for an empty list, else a copy of it.
-func optionalList[T any](v []T) *[]T {
+func optionalList[T any](v []T) []T {
 	if len(v) == 0 {
 		return nil
 	}
-	c := append([]T(nil), v...)
-	return &c
+	return append([]T(nil), v...)
 }

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/voiceinsights/callsummary/gen"
 	"github.com/voiceinsights/callsummary/openapi"
 )
@@ -23,15 +24,15 @@ func TestListFilterEncoding(t *testing.T) {
 	f := ListFilter{
 		From: "+15555550100", To: "sip:bob@example.com", FromCarrier: "AT&T Wireless", ToCarrier: "Verizon",
 		FromCountryCode: "US", ToCountryCode: "de",
-		CallTypes:  []gen.CallType{gen.CallTypeSip, gen.CallTypeTrunking},
+		CallTypes:  []gen.CallType{gen.CallTypeSIP, gen.CallTypeTrunking},
 		CallStates: []gen.CallState{gen.CallStateCompleted, gen.CallStateBusy},
-		Directions: []gen.CallDirection{gen.CallDirectionOutboundApi},
+		Directions: []gen.CallDirection{gen.CallDirectionOutboundAPI},
 		Start:      At(start), End: Since(90 * time.Second),
 		ProcessingState: gen.ListProcessingStateAll, SortBy: gen.SortByEndTime,
 		Subaccount: "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", AnsweredBy: gen.AnsweredByMachineStart,
 		VerifiedCaller: new(true), HasTag: new(false), AbnormalSession: new(true),
 		AnsweredByAnnotation:         gen.ListSummariesParamsAnsweredByAnnotationHuman,
-		ConnectivityIssueAnnotations: []gen.ConnectivityIssue{gen.ConnectivityIssueDroppedCall, gen.ConnectivityIssueCallerId},
+		ConnectivityIssueAnnotations: []gen.ConnectivityIssue{gen.ConnectivityIssueDroppedCall, gen.ConnectivityIssueCallerID},
 		QualityIssueAnnotations:      []gen.QualityIssue{gen.QualityIssueEcho},
 		SpamAnnotation:               new(false),
 		CallScoreAnnotations:         []int{1, 2},

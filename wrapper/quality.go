@@ -1,9 +1,7 @@
-package wrapper
+package callsummary
 
 import (
 	"fmt"
-
-	"github.com/voiceinsights/callsummary/gen"
 )
 
 // Direction is one of an edge's two media streams: Inbound is what the
@@ -33,7 +31,7 @@ type Stat struct {
 	HasAvg, HasMax, HasMin bool
 }
 
-func statOf(m *gen.MetricStats) Stat {
+func statOf(m *MetricStats) Stat {
 	var s Stat
 	if m == nil {
 		return s
@@ -55,7 +53,7 @@ func statOf(m *gen.MetricStats) Stat {
 type Stream struct {
 	Edge      EdgeKind
 	Direction Direction
-	Metrics   *gen.StreamMetrics
+	Metrics   *StreamMetrics
 }
 
 // String reads like "sdk_edge/inbound".
@@ -71,26 +69,26 @@ func (s Stream) PacketLossPercent() (float64, bool) {
 
 // Jitter in milliseconds.
 func (s Stream) Jitter() Stat {
-	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Jitter })
+	return s.stat(func(m *StreamMetrics) *MetricStats { return m.Jitter })
 }
 
 // Latency in milliseconds: Twilio-internal RTP traversal (SIP edges).
 func (s Stream) Latency() Stat {
-	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Latency })
+	return s.stat(func(m *StreamMetrics) *MetricStats { return m.Latency })
 }
 
 // MOS is the estimated mean opinion score, 1.0 to about 4.5 (SDK edge).
 func (s Stream) MOS() Stat {
-	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Mos })
+	return s.stat(func(m *StreamMetrics) *MetricStats { return m.MOS })
 }
 
 // RTT is the round-trip time in milliseconds (SDK edge).
 func (s Stream) RTT() Stat {
-	return s.stat(func(m *gen.StreamMetrics) *gen.MetricStats { return m.Rtt })
+	return s.stat(func(m *StreamMetrics) *MetricStats { return m.RTT })
 }
 
 // stat reads one metric's statistics, tolerating nil Metrics.
-func (s Stream) stat(field func(*gen.StreamMetrics) *gen.MetricStats) Stat {
+func (s Stream) stat(field func(*StreamMetrics) *MetricStats) Stat {
 	if s.Metrics == nil {
 		return Stat{}
 	}
@@ -207,8 +205,8 @@ func (s *Summary) QualityTags() []Tag {
 	if s == nil || s.Tags == nil {
 		return nil
 	}
-	out := make([]Tag, len(*s.Tags))
-	for i, t := range *s.Tags {
+	out := make([]Tag, len(s.Tags))
+	for i, t := range s.Tags {
 		out[i] = Tag(t)
 	}
 	return out
@@ -219,7 +217,7 @@ func (s *Summary) HasTag(t Tag) bool {
 	if s == nil || s.Tags == nil {
 		return false
 	}
-	for _, v := range *s.Tags {
+	for _, v := range s.Tags {
 		if Tag(v) == t {
 			return true
 		}

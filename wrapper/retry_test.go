@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func TestRetryOnTransientStatus(t *testing.T) {
 			if err != nil {
 				t.Fatalf("FetchSummary: %v", err)
 			}
-			if *s.CallSid != "CAd45ec3c4af38967de454f9e45bb1cef4" {
+			if *s.CallSID != "CAd45ec3c4af38967de454f9e45bb1cef4" {
 				t.Errorf("wrong summary")
 			}
 			hs.wantHits(3)

@@ -1,4 +1,4 @@
-package wrapper_test
+package callsummary_test
 
 import (
 	"context"
@@ -8,40 +8,41 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // sandboxClient is a client of a fresh sandbox that fails on any response
 // breaking the OpenAPI document.
-func sandboxClient(t *testing.T, opts ...conformance.ServerOption) *wrapper.Client {
+func sandboxClient(t *testing.T, opts ...sandbox.Option) *callsummary.Client {
 	t.Helper()
 	v, err := conformance.NewValidator()
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := conformance.NewServer(opts...)
+	srv, err := sandbox.NewServer(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Close)
-	c, err := wrapper.NewClient(wrapper.WithBaseURL(srv.URL), wrapper.WithCredentials(srv.AccountSID(), srv.AuthToken()),
-		wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())))
+	c, err := callsummary.NewClient(callsummary.WithBaseURL(srv.URL), callsummary.WithCredentials(srv.Handler().AccountSID(), srv.Handler().AuthToken()),
+		callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())))
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func sids(t *testing.T, c *wrapper.Client, f wrapper.ListFilter) ([]string, []*wrapper.Summary) {
+func sids(t *testing.T, c *callsummary.Client, f callsummary.ListFilter) ([]string, []*callsummary.Summary) {
 	t.Helper()
 	var ids []string
-	var all []*wrapper.Summary
+	var all []*callsummary.Summary
 	for s, err := range c.ListSummaries(t.Context(), f) {
 		if err != nil {
 			t.Fatalf("listing %+v: %v", f, err)
 		}
-		ids = append(ids, *s.CallSid)
+		ids = append(ids, *s.CallSID)
 		all = append(all, s)
 	}
 	return ids, all
@@ -50,8 +51,8 @@ func sids(t *testing.T, c *wrapper.Client, f wrapper.ListFilter) ([]string, []*w
 // The whole month of the sandbox's population, in one page of 1000 and in pages of 97:
 // the same calls in the same order, whatever the paging.
 func TestSandboxListPagingIsConsistent(t *testing.T) {
-	c := sandboxClient(t, conformance.WithPopulation(1000, 42))
-	month := wrapper.ListFilter{Start: wrapper.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll}
+	c := sandboxClient(t, sandbox.WithPopulation(1000, 42))
+	month := callsummary.ListFilter{Start: callsummary.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll}
 	big := month
 	big.PageSize = 1000
 	small := month
@@ -69,19 +70,19 @@ func TestSandboxListPagingIsConsistent(t *testing.T) {
 		seen[id] = true
 	}
 	// Twilio's default window, the last 4 hours, is a strict part of it.
-	recent, _ := sids(t, c, wrapper.ListFilter{ProcessingState: gen.ListProcessingStateAll})
+	recent, _ := sids(t, c, callsummary.ListFilter{ProcessingState: gen.ListProcessingStateAll})
 	if len(recent) == 0 || len(recent) >= len(a) {
 		t.Errorf("%d calls in the default window of %d", len(recent), len(a))
 	}
 }
 
 func TestSandboxListFilters(t *testing.T) {
-	c := sandboxClient(t, conformance.WithPopulation(600, 7))
-	base := wrapper.ListFilter{Start: wrapper.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: 500}
+	c := sandboxClient(t, sandbox.WithPopulation(600, 7))
+	base := callsummary.ListFilter{Start: callsummary.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: 500}
 	sip, trunking, both := base, base, base
-	sip.CallTypes = []gen.CallType{gen.CallTypeSip}
+	sip.CallTypes = []gen.CallType{gen.CallTypeSIP}
 	trunking.CallTypes = []gen.CallType{gen.CallTypeTrunking}
-	both.CallTypes = []gen.CallType{gen.CallTypeSip, gen.CallTypeTrunking}
+	both.CallTypes = []gen.CallType{gen.CallTypeSIP, gen.CallTypeTrunking}
 	a, sipCalls := sids(t, c, sip)
 	b, _ := sids(t, c, trunking)
 	ab, _ := sids(t, c, both)
@@ -89,16 +90,16 @@ func TestSandboxListFilters(t *testing.T) {
 		t.Errorf("sip %d + trunking %d != sip,trunking %d", len(a), len(b), len(ab))
 	}
 	for _, s := range sipCalls {
-		if *s.CallType != gen.CallTypeSip {
-			t.Fatalf("%s is %s", *s.CallSid, *s.CallType)
+		if *s.CallType != gen.CallTypeSIP {
+			t.Fatalf("%s is %s", *s.CallSID, *s.CallType)
 		}
 	}
 	tagged := base
 	tagged.HasTag = new(true)
 	_, withTags := sids(t, c, tagged)
 	for _, s := range withTags {
-		if s.Tags == nil || len(*s.Tags) == 0 {
-			t.Fatalf("%s listed with HasTag=true has no tags", *s.CallSid)
+		if len(s.Tags) == 0 {
+			t.Fatalf("%s listed with HasTag=true has no tags", *s.CallSID)
 		}
 	}
 	if len(withTags) == 0 {
@@ -107,18 +108,18 @@ func TestSandboxListFilters(t *testing.T) {
 }
 
 func TestSandboxAnnotationRoundTrip(t *testing.T) {
-	c := sandboxClient(t, conformance.WithPopulation(200, 3))
+	c := sandboxClient(t, sandbox.WithPopulation(200, 3))
 	ctx := context.Background()
-	window := wrapper.ListFilter{Start: wrapper.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: 1}
+	window := callsummary.ListFilter{Start: callsummary.Since(31 * 24 * time.Hour), ProcessingState: gen.ListProcessingStateAll, PageSize: 1}
 	var sid string
 	for s, err := range c.ListSummaries(ctx, window) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sid = *s.CallSid
+		sid = *s.CallSID
 		break
 	}
-	a, err := c.UpdateAnnotation(ctx, sid, wrapper.AnnotationUpdate{
+	a, err := c.UpdateAnnotation(ctx, sid, callsummary.AnnotationUpdate{
 		CallScore: new(1), QualityIssues: []gen.QualityIssue{gen.QualityIssueChoppyRobotic, gen.QualityIssueEcho},
 		Spam: new(true), Comment: new("from the wrapper's sandbox test"),
 	})
@@ -129,7 +130,7 @@ func TestSandboxAnnotationRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *got.CallScore != 1 || *got.Comment != *a.Comment || !slices.Equal(*got.QualityIssues, []gen.QualityIssue{"choppy_robotic", "echo"}) {
+	if *got.CallScore != 1 || *got.Comment != *a.Comment || !slices.Equal(got.QualityIssues, []gen.QualityIssue{"choppy_robotic", "echo"}) {
 		t.Errorf("fetched %+v after update %+v", got.Annotation, a.Annotation)
 	}
 	scored := window
@@ -138,7 +139,7 @@ func TestSandboxAnnotationRoundTrip(t *testing.T) {
 	if !slices.Contains(ids, sid) {
 		t.Errorf("%s annotated with score 1 is not listed by CallScoreAnnotation=1 (%d listed)", sid, len(ids))
 	}
-	if _, err := c.FetchAnnotation(ctx, "CA00000000000000000000000000000bad"); !errors.Is(err, wrapper.ErrNotFound) {
+	if _, err := c.FetchAnnotation(ctx, "CA00000000000000000000000000000bad"); !errors.Is(err, callsummary.ErrNotFound) {
 		t.Errorf("unknown call: %v", err)
 	}
 }

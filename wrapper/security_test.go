@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
@@ -136,6 +136,7 @@ func TestTransportMiddleware(t *testing.T) {
 func clearRegionEnv(t *testing.T) {
 	t.Setenv(EnvRegion, "")
 	t.Setenv(EnvEdge, "")
+	t.Setenv(EnvBaseURL, "")
 }
 
 func TestNilOptionsIgnored(t *testing.T) {

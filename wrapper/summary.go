@@ -1,20 +1,23 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 
-	"github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // Summary is one Call Summary. It embeds the generated type, so every
-// documented field is s.Field (s.CallSid, s.CarrierEdge, …), and keeps the
+// documented field is s.Field (s.CallSID, s.CarrierEdge, …), and keeps the
 // exact bytes received: fields this SDK does not know are in Raw.
+//
+// The fields are pointers, because Twilio leaves out or nulls what it did
+// not measure, and an absent metric is not a zero one. The methods (Edges,
+// Streams, WorstStream, HasTag, …) read them without nil checks.
 type Summary struct {
 	gen.CallSummary
 	raw []byte
@@ -25,11 +28,6 @@ type Summary struct {
 func ParseSummary(data []byte) (*Summary, error) {
 	return decodeSummary(http.StatusOK, bytes.Clone(data))
 }
-
-var (
-	errEmptyBody = errors.New("empty body, not a JSON object")
-	errNotObject = errors.New("body is not a JSON object")
-)
 
 // decodeSummary keeps body as the summary's Raw bytes: the caller hands it
 // over and must not modify it afterwards.
@@ -70,20 +68,9 @@ func checkObject(status int, body []byte, what string) *DecodeError {
 	return nil
 }
 
-// unmarshal decodes every body the SDK reads.
-//
-// Bodies are decoded with encoding/json/v2 (the module
-// github.com/go-json-experiment/json, which is that package for Go 1.26 and
-// an alias of the standard library's from Go 1.27): it decodes gen's types
-// in about 60 % of encoding/json's time, with fewer allocations
-// (bench/README.md). Two v2 defaults are relaxed to encoding/json's
-// behaviour, so no body encoding/json accepts is refused: invalid UTF-8 is
-// replaced with U+FFFD and a duplicated name keeps its last value. v2
-// matches names exactly, where encoding/json ignores case: Twilio's names
-// are lower snake case, as gen's tags are.
-func unmarshal(data []byte, v any) error {
-	return json.Unmarshal(data, v, jsontext.AllowInvalidUTF8(true), jsontext.AllowDuplicateNames(true))
-}
+// unmarshal decodes every body the SDK reads, with the module's JSON engine
+// (package internal/wirejson says which, and why).
+func unmarshal(data []byte, v any) error { return wirejson.Unmarshal(data, v) }
 
 // Raw returns a copy of the exact bytes received.
 func (s *Summary) Raw() []byte {
@@ -93,9 +80,39 @@ func (s *Summary) Raw() []byte {
 	return bytes.Clone(s.raw)
 }
 
+// MarshalJSON returns the exact bytes received, so that encoding a Summary
+// loses nothing, fields this SDK does not know included. A Summary built
+// by hand, with no bytes received, encodes its fields.
+func (s *Summary) MarshalJSON() ([]byte, error) {
+	if s == nil {
+		return []byte("null"), nil
+	}
+	if s.raw != nil {
+		return bytes.Clone(s.raw), nil
+	}
+	return wirejson.Marshal(&s.CallSummary)
+}
+
 // IsComplete reports whether processing_state is "complete".
 func (s *Summary) IsComplete() bool {
 	return s != nil && s.ProcessingState != nil && *s.ProcessingState == ProcessingStateComplete
+}
+
+// String reads like "CA62608e08adc29a8d6dbc9754e659f125 (client, completed,
+// complete)": the call SID, call_type, call_state and processing_state,
+// with "?" for what is absent. It never shows the parties.
+func (s *Summary) String() string {
+	if s == nil {
+		return "<nil>"
+	}
+	str := func(v *string) string {
+		if v == nil || *v == "" {
+			return "?"
+		}
+		return safetext.Printable(*v)
+	}
+	return fmt.Sprintf("%s (%s, %s, %s)", str(s.CallSID),
+		str((*string)(s.CallType)), str((*string)(s.CallState)), str((*string)(s.ProcessingState)))
 }
 
 // LogValue logs the call's identity, state, edges and tags. The parties
@@ -111,8 +128,8 @@ func (s *Summary) LogValue() slog.Value {
 			attrs = append(attrs, slog.String(key, *v))
 		}
 	}
-	add("call_sid", s.CallSid)
-	add("account_sid", s.AccountSid)
+	add("call_sid", s.CallSID)
+	add("account_sid", s.AccountSID)
 	add("call_type", (*string)(s.CallType))
 	add("call_state", (*string)(s.CallState))
 	add("processing_state", (*string)(s.ProcessingState))
@@ -132,7 +149,7 @@ func (s *Summary) LogValue() slog.Value {
 	}
 	attrs = append(attrs, slog.Any("edges", names))
 	if s.Tags != nil {
-		attrs = append(attrs, slog.Any("tags", *s.Tags))
+		attrs = append(attrs, slog.Any("tags", s.Tags))
 	}
 	return slog.GroupValue(attrs...)
 }

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 func parseFixture(t *testing.T, name string) *Summary {
@@ -31,16 +32,16 @@ func TestEdgeKindNames(t *testing.T) {
 		if err != nil || got != k {
 			t.Errorf("ParseEdgeKind(%q) = %v, %v", k.String(), got, err)
 		}
-		b, err := json.Marshal(map[EdgeKind]EdgeKind{k: k})
+		b, err := wirejson.Marshal(map[EdgeKind]EdgeKind{k: k})
 		if err != nil || string(b) != `{"`+k.String()+`":"`+k.String()+`"}` {
 			t.Errorf("JSON of %v: %s %v", k, b, err)
 		}
 		var back EdgeKind
-		if err := json.Unmarshal([]byte(`"`+k.String()+`"`), &back); err != nil || back != k {
+		if err := wirejson.Unmarshal([]byte(`"`+k.String()+`"`), &back); err != nil || back != k {
 			t.Errorf("unmarshal %v: %v %v", k, back, err)
 		}
 	}
-	if CarrierEdge.String() != "carrier_edge" || SDKEdge.String() != "sdk_edge" || SIPEdge.String() != "sip_edge" || ClientEdge.String() != "client_edge" {
+	if EdgeCarrier.String() != "carrier_edge" || EdgeSDK.String() != "sdk_edge" || EdgeSIP.String() != "sip_edge" || EdgeClient.String() != "client_edge" {
 		t.Error("String is not the JSON name")
 	}
 	if _, err := ParseEdgeKind("edge"); err == nil {
@@ -56,21 +57,21 @@ func TestEdgeKindNames(t *testing.T) {
 
 func TestEdgeTypedAccess(t *testing.T) {
 	s := parseFixture(t, "client.json")
-	sdk, ok := s.Edge(SDKEdge)
-	if !ok || sdk.SDK == nil || sdk.Gateway != nil || sdk.SDK != s.SdkEdge {
+	sdk, ok := s.Edge(EdgeSDK)
+	if !ok || sdk.SDK == nil || sdk.Gateway != nil || sdk.SDK != s.SDKEdge {
 		t.Fatalf("sdk edge: %+v %v", sdk, ok)
 	}
-	if mos := sdk.StreamMetrics(Inbound).Mos; mos == nil || *mos.Avg != 3.28 {
+	if mos := sdk.StreamMetrics(Inbound).MOS; mos == nil || *mos.Avg != 3.28 {
 		t.Errorf("sdk inbound MOS %v", mos)
 	}
-	if e := sdk.SDK.Events; e == nil || (*e.Errors)["31005"] != 1 {
+	if e := sdk.SDK.Events; e == nil || e.Errors["31005"] != 1 {
 		t.Error("sdk events not reachable")
 	}
-	gw, ok := s.Edge(ClientEdge)
+	gw, ok := s.Edge(EdgeClient)
 	if !ok || gw.Gateway != s.ClientEdge || gw.SDK != nil {
 		t.Fatalf("client edge: %+v", gw)
 	}
-	if *gw.Gateway.Properties.TwilioMediaIp != "54.172.60.1" || *gw.StreamMetrics(Outbound).PacketsSent != 24850 {
+	if *gw.Gateway.Properties.TwilioMediaIP != "54.172.60.1" || *gw.StreamMetrics(Outbound).PacketsSent != 24850 {
 		t.Error("client edge fields")
 	}
 	if gw.Metrics() != s.ClientEdge.Metrics || gw.StreamMetrics(Direction(7)) != nil {
@@ -80,13 +81,13 @@ func TestEdgeTypedAccess(t *testing.T) {
 		t.Error("EdgeKind(0) present")
 	}
 	partial := parseFixture(t, "client_partial.json")
-	ce, _ := partial.Edge(ClientEdge)
+	ce, _ := partial.Edge(EdgeClient)
 	if ce.StreamMetrics(Outbound) != nil || ce.StreamMetrics(Inbound) == nil {
 		t.Error("partial client edge directions")
 	}
 	// An edge carrying only events, or only properties, is present.
-	only := &Summary{CallSummary: gen.CallSummary{SdkEdge: &gen.SDKEdge{Events: &gen.SDKEvents{}}, SipEdge: &gen.GatewayEdge{Properties: &gen.GatewayEdgeProperties{}}}}
-	if got := edgeKinds(only.Edges()); !slices.Equal(got, []EdgeKind{SIPEdge, SDKEdge}) {
+	only := &Summary{CallSummary: gen.CallSummary{SDKEdge: &gen.SDKEdge{Events: &gen.SDKEvents{}}, SIPEdge: &gen.GatewayEdge{Properties: &gen.GatewayEdgeProperties{}}}}
+	if got := edgeKinds(only.Edges()); !slices.Equal(got, []EdgeKind{EdgeSIP, EdgeSDK}) {
 		t.Errorf("Edges() = %v", got)
 	}
 	if (Edge{}).Metrics() != nil || (Edge{}).StreamMetrics(Inbound) != nil {
@@ -96,8 +97,8 @@ func TestEdgeTypedAccess(t *testing.T) {
 
 func TestExpectedEdgesFor(t *testing.T) {
 	got := ExpectedEdgesFor(gen.CallTypeTrunking)
-	got[0] = CarrierEdge // callers may modify the result
-	if again := ExpectedEdgesFor(gen.CallTypeTrunking); !slices.Equal(again, []EdgeKind{SIPEdge, CarrierEdge}) {
+	got[0] = EdgeCarrier // callers may modify the result
+	if again := ExpectedEdgesFor(gen.CallTypeTrunking); !slices.Equal(again, []EdgeKind{EdgeSIP, EdgeCarrier}) {
 		t.Errorf("shared slice: %v", again)
 	}
 	if ExpectedEdgesFor(gen.CallTypeWhatsapp) != nil || ExpectedEdgesFor("fax") != nil {
@@ -151,12 +152,12 @@ func TestStreamsAndWorstStream(t *testing.T) {
 
 func TestStreamMetricsAndTies(t *testing.T) {
 	f := func(v float64) *float64 { return &v }
-	st := Stream{Edge: SDKEdge, Direction: Inbound, Metrics: &gen.StreamMetrics{
+	st := Stream{Edge: EdgeSDK, Direction: Inbound, Metrics: &gen.StreamMetrics{
 		PacketsLossPercentage: f(1),
 		Jitter:                &gen.MetricStats{Avg: f(2), Max: f(30)},
 		Latency:               &gen.MetricStats{Avg: f(300)},
-		Rtt:                   &gen.MetricStats{Avg: f(200), Max: f(500), Min: f(50)},
-		Mos:                   &gen.MetricStats{Avg: f(4), Min: f(1.5)},
+		RTT:                   &gen.MetricStats{Avg: f(200), Max: f(500), Min: f(50)},
+		MOS:                   &gen.MetricStats{Avg: f(4), Min: f(1.5)},
 	}}
 	if l, ok := st.PacketLossPercent(); !ok || l != 1 {
 		t.Error("loss")
@@ -180,7 +181,7 @@ func TestStreamMetricsAndTies(t *testing.T) {
 	// Equal severity: the higher loss wins, else the first stream.
 	s := &Summary{CallSummary: gen.CallSummary{
 		CallType: ptr(gen.CallTypeTrunking),
-		SipEdge: &gen.GatewayEdge{Metrics: &gen.EdgeMetrics{
+		SIPEdge: &gen.GatewayEdge{Metrics: &gen.EdgeMetrics{
 			Inbound:  &gen.StreamMetrics{Jitter: &gen.MetricStats{Avg: f(10)}, PacketsLossPercentage: f(1)},
 			Outbound: &gen.StreamMetrics{Jitter: &gen.MetricStats{Avg: f(10)}, PacketsLossPercentage: f(1)},
 		}},
@@ -243,13 +244,13 @@ func TestLogValueRedactsParties(t *testing.T) {
 		slog.New(slog.NewJSONHandler(&buf, nil)).Info("fetched", "summary", s)
 		out := buf.String()
 		for _, p := range []*gen.Party{s.From, s.To} {
-			for _, v := range []*string{p.Caller, p.Callee, p.IpAddress, p.Carrier} {
+			for _, v := range []*string{p.Caller, p.Callee, p.IPAddress, p.Carrier} {
 				if v != nil && strings.Contains(out, *v) {
 					t.Errorf("%s: log line contains party value %q: %s", name, *v, out)
 				}
 			}
 		}
-		for _, want := range []string{`"from":"[REDACTED]"`, `"to":"[REDACTED]"`, `"call_sid":"` + *s.CallSid, `"edges":["`, `"processing_state":"complete"`} {
+		for _, want := range []string{`"from":"[REDACTED]"`, `"to":"[REDACTED]"`, `"call_sid":"` + *s.CallSID, `"edges":["`, `"processing_state":"complete"`} {
 			if !strings.Contains(out, want) {
 				t.Errorf("%s: log line lacks %s: %s", name, want, out)
 			}
@@ -264,7 +265,7 @@ func TestNilSummary(t *testing.T) {
 		s.QualityTags() != nil || s.Edges() != nil || s.MissingEdges() != nil || s.ExpectedEdges() != nil || s.Streams() != nil {
 		t.Error("nil summary reports something")
 	}
-	if _, ok := s.Edge(CarrierEdge); ok {
+	if _, ok := s.Edge(EdgeCarrier); ok {
 		t.Error("nil summary has an edge")
 	}
 	if _, ok := s.WorstStream(); ok {
@@ -312,13 +313,13 @@ func TestParseSummaryAcceptsWhatEncodingJSONAccepts(t *testing.T) {
 				t.Fatalf("ParseSummary: %v", err)
 			}
 			var v1 gen.CallSummary
-			if err := json.Unmarshal([]byte(tt.body), &v1); err != nil {
+			if err := json.Unmarshal([]byte(tt.body), &v1); err != nil { // encoding/json: the oracle
 				t.Fatalf("encoding/json refuses the body: %v", err)
 			}
 			if diff := cmp.Diff(v1, s.CallSummary); (diff == "") != tt.sameAsV1 {
 				t.Errorf("same as encoding/json: %v, want %v (-v1 +sdk):\n%s", diff == "", tt.sameAsV1, diff)
 			}
-			if !tt.sameAsV1 && (s.CallSid != nil || s.Duration != nil || !bytes.Equal(s.Raw(), []byte(tt.body))) {
+			if !tt.sameAsV1 && (s.CallSID != nil || s.Duration != nil || !bytes.Equal(s.Raw(), []byte(tt.body))) {
 				t.Errorf("a name in another case was matched, or Raw lost it: %+v", s.CallSummary)
 			}
 		})

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
@@ -20,126 +19,6 @@ const MaxResponseBytes = 10 << 20
 
 // DefaultTimeout bounds one attempt when the *http.Client has no Timeout.
 const DefaultTimeout = 30 * time.Second
-
-// retryDoer is the gen.HttpRequestDoer of a Client: it sends a request,
-// reads its body into memory (so a body cut short is retried like any
-// transport error), and retries per the policy.
-type retryDoer struct {
-	hc       *http.Client
-	policy   RetryPolicy
-	log      *slog.Logger
-	clock    *clock
-	maxBytes int64
-}
-
-func (d *retryDoer) Do(req *http.Request) (*http.Response, error) {
-	ctx := req.Context()
-	start := d.clock.now()
-	for attempt := 1; ; attempt++ {
-		r, err := rewind(req, attempt)
-		if err != nil {
-			return nil, err
-		}
-		resp, err := d.attempt(r)
-		if ctx.Err() != nil {
-			if err == nil {
-				return resp, nil // complete response; let the caller see it
-			}
-			return nil, err
-		}
-		if !mayRetry(req, resp, err) {
-			return resp, err
-		}
-		wait, retry := d.nextWait(ctx, attempt, start, resp, err)
-		if !retry {
-			return resp, err
-		}
-		var last string
-		attrs := []any{"attempt", attempt, "max_attempts", d.policy.MaxAttempts, "wait", wait}
-		if err != nil {
-			last = err.Error()
-			attrs = append(attrs, "error", last)
-		} else {
-			last = fmt.Sprintf("HTTP %d", resp.StatusCode)
-			attrs = append(attrs, "status", resp.StatusCode)
-		}
-		d.log.DebugContext(ctx, "callsummary: retrying", attrs...)
-		if serr := d.clock.sleep(ctx, wait); serr != nil {
-			return nil, fmt.Errorf("callsummary: waiting to retry after %s: %w", last, serr)
-		}
-	}
-}
-
-// rewind returns the request to send as attempt n: a clone, with a fresh
-// copy of the body from GetBody after the first attempt.
-func rewind(req *http.Request, attempt int) (*http.Request, error) {
-	r := req.Clone(req.Context())
-	if attempt > 1 && req.GetBody != nil {
-		body, err := req.GetBody()
-		if err != nil {
-			return nil, fmt.Errorf("callsummary: rewinding the request body to retry: %w", err)
-		}
-		r.Body = body
-	}
-	return r, nil
-}
-
-// mayRetry is the rule of which outcomes may be retried, by method.
-//
-// A GET is idempotent: it is retried on 429, 500, 502, 503, 504 and on the
-// transport errors of retryableError. Any other method (the annotation
-// POST) is retried only when Twilio certainly did not act on it: on 429
-// (Twilio: "the request was not processed") and when connecting failed (a
-// dial error, such as connection refused: nothing was sent). Never on a
-// 5xx, a reset, or a timeout after the request was written, since the
-// update may have been applied; and never if the body cannot be rewound.
-func mayRetry(req *http.Request, resp *http.Response, err error) bool {
-	if req.Method == http.MethodGet || req.Method == http.MethodHead {
-		if err != nil {
-			return retryableError(err)
-		}
-		return retryableStatus(resp.StatusCode)
-	}
-	if req.Body != nil && req.Body != http.NoBody && req.GetBody == nil {
-		return false
-	}
-	if err != nil {
-		var oe *net.OpError
-		return errors.As(err, &oe) && oe.Op == "dial" && retryableError(err)
-	}
-	return resp.StatusCode == http.StatusTooManyRequests
-}
-
-// nextWait decides whether a retryable outcome of attempt is retried
-// (attempts, Retry-After, deadline and budget permitting), and after how long.
-func (d *retryDoer) nextWait(ctx context.Context, attempt int, start time.Time, resp *http.Response, err error) (time.Duration, bool) {
-	if attempt >= d.policy.MaxAttempts {
-		return 0, false
-	}
-	wait := d.clock.jitter(d.policy.ceiling(attempt))
-	now := d.clock.now()
-	if err == nil {
-		if ra, ok := parseRetryAfter(resp.Header, now); ok {
-			if ra > MaxRetryAfter {
-				d.log.DebugContext(ctx, "callsummary: Retry-After beyond cap; not retrying",
-					"status", resp.StatusCode, "retry_after", ra, "cap", MaxRetryAfter)
-				return 0, false
-			}
-			wait = max(wait, ra)
-		}
-	}
-	if dl, ok := ctx.Deadline(); ok && now.Add(wait).After(dl) {
-		d.log.DebugContext(ctx, "callsummary: next retry would pass the context deadline; not retrying",
-			"attempt", attempt, "wait", wait)
-		return 0, false
-	}
-	if now.Add(wait).Sub(start) > d.policy.MaxElapsed {
-		d.log.DebugContext(ctx, "callsummary: retry budget spent; not retrying",
-			"attempt", attempt, "wait", wait, "max_elapsed", d.policy.MaxElapsed)
-		return 0, false
-	}
-	return wait, true
-}
 
 // attempt sends req once and buffers the body, at most d.maxBytes of it.
 func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {

@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"context"
@@ -20,35 +20,6 @@ const (
 	pollCapFactor                = 4
 )
 
-// WaitOption configures WaitForComplete. A nil WaitOption is ignored.
-type WaitOption func(*waitSettings) error
-
-type waitSettings struct {
-	interval  time.Duration
-	onPartial func(*Summary)
-}
-
-// PollEvery sets the first interval between polls (default 30 s); later
-// intervals grow by half up to four times it. d must be positive.
-func PollEvery(d time.Duration) WaitOption {
-	return func(w *waitSettings) error {
-		if d <= 0 {
-			return fmt.Errorf("callsummary: PollEvery(%v): the interval must be positive", d)
-		}
-		w.interval = d
-		return nil
-	}
-}
-
-// OnPartial calls fn with every partial summary polled, from the polling
-// goroutine, before the next wait.
-func OnPartial(fn func(*Summary)) WaitOption {
-	return func(w *waitSettings) error {
-		w.onPartial = fn
-		return nil
-	}
-}
-
 // WaitForComplete polls FetchSummary with ProcessingState=partial until
 // the summary's processing_state is "complete", and returns it.
 //
@@ -59,11 +30,8 @@ func OnPartial(fn func(*Summary)) WaitOption {
 // wait, between polls or as a "not yet" arrives, the error wraps ctx.Err().
 // Options are checked, and the call SID validated, before any request.
 func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...WaitOption) (*Summary, error) {
-	if c == nil || c.api == nil {
-		return nil, errors.New("callsummary: WaitForComplete on a nil or zero Client; use NewClient")
-	}
-	if ctx == nil {
-		return nil, errNilContext
+	if err := c.check(ctx); err != nil {
+		return nil, err
 	}
 	w := waitSettings{interval: DefaultPollInterval}
 	for _, o := range opts {

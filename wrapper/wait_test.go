@@ -1,4 +1,4 @@
-package wrapper
+package callsummary
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestWaitForComplete(t *testing.T) {
 	hs.fakeSleep()
 	var partials atomic.Int32
 	s, err := hs.c.WaitForComplete(context.Background(), "CA0e87c1212a698494dcdb198af3e0eb2f",
-		PollEvery(10*time.Second), nil, OnPartial(func(p *Summary) {
+		WithPollInterval(10*time.Second), nil, WithPartialHandler(func(p *Summary) {
 			if p.IsComplete() {
 				t.Error("OnPartial got a complete summary")
 			}
@@ -73,7 +73,7 @@ func TestWaitForCompleteDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(20*time.Millisecond))
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, WithPollInterval(20*time.Millisecond))
 	assertErrNoSecret(t, err)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("err = %v, want DeadlineExceeded", err)
@@ -90,7 +90,7 @@ func TestWaitForCompletePollWaitEndsOnCancel(t *testing.T) {
 	hs := newHarness(t, serve(http.StatusOK, fixture(t, "client_partial.json")))
 	ctx, cancel := context.WithCancel(context.Background())
 	var cancelled atomic.Int64
-	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(time.Hour), OnPartial(func(*Summary) {
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, WithPollInterval(time.Hour), WithPartialHandler(func(*Summary) {
 		go func() {
 			time.Sleep(50 * time.Millisecond)
 			cancelled.Store(time.Now().UnixNano())
@@ -109,7 +109,7 @@ func TestWaitForCompletePollWaitEndsOnCancel(t *testing.T) {
 func TestWaitForCompleteErrors(t *testing.T) {
 	t.Run("auth error ends the wait", func(t *testing.T) {
 		hs := newHarness(t, serve(http.StatusUnauthorized, twilioError(401, 20003, "Authenticate")))
-		_, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(time.Millisecond))
+		_, err := hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(time.Millisecond))
 		if !errors.Is(err, ErrUnauthorized) {
 			t.Fatalf("err = %v", err)
 		}
@@ -118,7 +118,7 @@ func TestWaitForCompleteErrors(t *testing.T) {
 	t.Run("transient error keeps polling", func(t *testing.T) {
 		hs := newHarness(t, sequence(serve(503, nil), serve(http.StatusOK, fixture(t, "sip.json"))),
 			WithRetry(RetryPolicy{MaxAttempts: 1}))
-		if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(time.Millisecond)); err != nil {
+		if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(time.Millisecond)); err != nil {
 			t.Fatal(err)
 		}
 		hs.wantHits(2)
@@ -126,8 +126,8 @@ func TestWaitForCompleteErrors(t *testing.T) {
 	t.Run("bad options send nothing", func(t *testing.T) {
 		hs := newHarness(t, serve(http.StatusOK, fixture(t, "sip.json")))
 		for _, d := range []time.Duration{0, -time.Second} {
-			if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, PollEvery(d)); err == nil {
-				t.Errorf("PollEvery(%v) accepted", d)
+			if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(d)); err == nil {
+				t.Errorf("WithPollInterval(%v) accepted", d)
 			}
 		}
 		if _, err := hs.c.WaitForComplete(nil, testCallSID); err == nil {
@@ -162,7 +162,7 @@ func TestWaitForCompleteDeadlineAtTheAnswer(t *testing.T) {
 		})
 	}
 	hs := newHarness(t, serve(http.StatusNotFound, twilio404), WithTransportMiddleware(endAfterAnswer))
-	_, err := hs.c.WaitForComplete(ctx, testCallSID, PollEvery(time.Hour))
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, WithPollInterval(time.Hour))
 	assertErrNoSecret(t, err)
 	if !errors.Is(err, context.Canceled) || errors.Is(err, ErrNotFound) {
 		t.Fatalf("err = %v, want the context's error and not ErrNotFound", err)

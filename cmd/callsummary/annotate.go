@@ -10,7 +10,7 @@ import (
 	"unicode"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 type annotateOptions struct {
@@ -69,7 +69,7 @@ Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
 		return err
 	}
 	defer done()
-	var a *wrapper.Annotation
+	var a *callsummary.Annotation
 	if noLabels(update) {
 		a, err = c.FetchAnnotation(ctx, sid)
 	} else {
@@ -86,8 +86,8 @@ Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
 }
 
 // update is the wrapper's update from the flags; the wrapper validates it.
-func (o *annotateOptions) update() wrapper.AnnotationUpdate {
-	u := wrapper.AnnotationUpdate{
+func (o *annotateOptions) update() callsummary.AnnotationUpdate {
+	u := callsummary.AnnotationUpdate{
 		QualityIssues: enums[gen.QualityIssue](o.issues),
 		Spam:          o.spam,
 		CallScore:     o.score,
@@ -104,15 +104,15 @@ func (o *annotateOptions) update() wrapper.AnnotationUpdate {
 }
 
 // noLabels: no label flag was given, so annotate only reads.
-func noLabels(u wrapper.AnnotationUpdate) bool {
+func noLabels(u callsummary.AnnotationUpdate) bool {
 	return u.AnsweredBy == nil && u.ConnectivityIssue == nil && len(u.QualityIssues) == 0 &&
 		u.Spam == nil && u.CallScore == nil && u.Comment == nil && u.Incident == nil
 }
 
 func explainAnnotate(ctx context.Context, err error, o fetchOptions, t target) error {
-	var ae *wrapper.APIError
+	var ae *callsummary.APIError
 	switch {
-	case errors.Is(err, wrapper.ErrInvalidAnnotation):
+	case errors.Is(err, callsummary.ErrInvalidAnnotation):
 		return &cliError{code: exitUsage, err: err, help: true}
 	case errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound:
 		return &cliError{code: exitNo, err: err,
@@ -125,11 +125,11 @@ func explainAnnotate(ctx context.Context, err error, o fetchOptions, t target) e
 }
 
 // writeAnnotation prints the labels, one per line, "-" for unset.
-func writeAnnotation(w io.Writer, a *wrapper.Annotation) error {
+func writeAnnotation(w io.Writer, a *callsummary.Annotation) error {
 	issues := "-"
-	if a.QualityIssues != nil && len(*a.QualityIssues) > 0 {
-		names := make([]string, len(*a.QualityIssues))
-		for i, q := range *a.QualityIssues {
+	if len(a.QualityIssues) > 0 {
+		names := make([]string, len(a.QualityIssues))
+		for i, q := range a.QualityIssues {
 			names[i] = string(q)
 		}
 		issues = strings.Join(names, ", ")
@@ -146,7 +146,7 @@ func writeAnnotation(w io.Writer, a *wrapper.Annotation) error {
 	}
 	tw := newTable(w)
 	for _, r := range [][2]string{
-		{"Call", str(a.CallSid)},
+		{"Call", str(a.CallSID)},
 		{"Score", score},
 		{"Quality issues", issues},
 		{"Connectivity", str((*string)(a.ConnectivityIssue))},

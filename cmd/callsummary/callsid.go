@@ -1,6 +1,6 @@
 package main
 
-import "github.com/voiceinsights/callsummary/wrapper"
+import callsummary "github.com/voiceinsights/callsummary/wrapper"
 
 // callSIDArg is the one CALLSID argument of fetch and annotate, checked
 // against the document's pattern before a sandbox is started or a client
@@ -12,9 +12,9 @@ func callSIDArg(pos []string) (string, error) {
 		return "", usagef("missing CALLSID")
 	case len(pos) > 1:
 		return "", usagef("one CALLSID at a time; got %d arguments", len(pos))
-	case wrapper.ValidateCallSID(pos[0]) != nil:
+	case callsummary.ValidateCallSID(pos[0]) != nil:
 		return "", usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
-			wrapper.CallSIDPattern, 34, len(pos[0]))
+			callsummary.CallSIDPattern, 34, len(pos[0]))
 	}
 	return pos[0], nil
 }

@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // violationLog prints, for fetch --validate, every way a response broke the
@@ -22,12 +22,12 @@ type violationLog struct {
 }
 
 // middleware returns the wrapper option that validates every response.
-func (l *violationLog) middleware() (wrapper.Option, error) {
+func (l *violationLog) middleware() (callsummary.Option, error) {
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return nil, err
 	}
-	return wrapper.WithTransportMiddleware(v.Middleware(conformance.OnViolation(l.report))), nil
+	return callsummary.WithTransportMiddleware(v.Middleware(conformance.OnViolation(l.report))), nil
 }
 
 func (l *violationLog) report(_ context.Context, err error) {

@@ -8,7 +8,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 type fetchOptions struct {
@@ -30,7 +30,7 @@ func runFetch(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&o.region, "region", "", "Twilio `region`, e.g. ie1 (default $TWILIO_REGION, else us1)")
 	fs.StringVar(&o.edge, "edge", "", "Twilio edge `location` for the host, e.g. dublin (default $TWILIO_EDGE, else the region's)")
 	fs.DurationVar(&o.timeout, "timeout", 0, "give up after this `duration` (0: no limit beyond each request's own)")
-	fs.DurationVar(&o.pollInterval, "poll-interval", wrapper.DefaultPollInterval, "first interval between --wait polls")
+	fs.DurationVar(&o.pollInterval, "poll-interval", callsummary.DefaultPollInterval, "first interval between --wait polls")
 	fs.hide("poll-interval") // tests poll fast; users must not hammer Twilio
 	fs.details = `Credentials come from TWILIO_API_KEY and TWILIO_API_SECRET, or
 TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN. With neither (and no --base-url),
@@ -66,7 +66,7 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 		return err
 	}
 	defer t.close()
-	opts := append(slices.Clone(t.opts), wrapper.WithLogger(progressLogger(e.stderr)))
+	opts := append(slices.Clone(t.opts), callsummary.WithLogger(progressLogger(e.stderr)))
 	violations := &violationLog{w: e.stderr}
 	if o.validate {
 		mw, err := violations.middleware()
@@ -75,7 +75,7 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 		}
 		opts = append(opts, mw)
 	}
-	c, err := wrapper.NewClient(opts...)
+	c, err := callsummary.NewClient(opts...)
 	if err != nil {
 		return &cliError{code: exitUsage, err: err, help: true}
 	}
@@ -96,15 +96,15 @@ what to do); 2 usage error, e.g. a malformed CALLSID (nothing is sent).`
 	return violations.verdict()
 }
 
-func fetchSummary(ctx context.Context, e *env, c *wrapper.Client, sid string, o fetchOptions) (*wrapper.Summary, error) {
+func fetchSummary(ctx context.Context, e *env, c *callsummary.Client, sid string, o fetchOptions) (*callsummary.Summary, error) {
 	if o.wait {
 		return c.WaitForComplete(ctx, sid,
-			wrapper.PollEvery(o.pollInterval),
-			wrapper.OnPartial(func(s *wrapper.Summary) { writePartialProgress(e.stderr, s) }))
+			callsummary.WithPollInterval(o.pollInterval),
+			callsummary.WithPartialHandler(func(s *callsummary.Summary) { writePartialProgress(e.stderr, s) }))
 	}
-	var opts []wrapper.FetchOption
+	var opts []callsummary.FetchOption
 	if o.partial {
-		opts = append(opts, wrapper.WithProcessingState(wrapper.ProcessingStatePartial))
+		opts = append(opts, callsummary.WithProcessingState(callsummary.ProcessingStatePartial))
 	}
 	return c.FetchSummary(ctx, sid, opts...)
 }
@@ -112,9 +112,9 @@ func fetchSummary(ctx context.Context, e *env, c *wrapper.Client, sid string, o 
 // explain turns a failed fetch into a message that names the Twilio error
 // code and says what to do about it.
 func explain(ctx context.Context, err error, o fetchOptions, t target) error {
-	var ae *wrapper.APIError
+	var ae *callsummary.APIError
 	switch {
-	case errors.Is(err, wrapper.ErrInvalidCallSID):
+	case errors.Is(err, callsummary.ErrInvalidCallSID):
 		return &cliError{code: exitUsage, err: err, help: true}
 	case errors.As(err, &ae):
 		return &cliError{code: exitNo, err: err, advice: advice(ae, o, t)}
@@ -126,7 +126,7 @@ func explain(ctx context.Context, err error, o fetchOptions, t target) error {
 	return err
 }
 
-func advice(ae *wrapper.APIError, o fetchOptions, t target) string {
+func advice(ae *callsummary.APIError, o fetchOptions, t target) string {
 	code := ae.Code
 	if code == 0 { // a proxy's page, or an empty body: go by the status
 		code = map[int]int{http.StatusUnauthorized: 20003, http.StatusNotFound: 20404, http.StatusTooManyRequests: 20429}[ae.StatusCode]

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 )
 
 func TestFetchAPIErrors(t *testing.T) {
@@ -53,7 +53,7 @@ func TestFetchAPIErrors(t *testing.T) {
 // The sandbox says no like Twilio: wrong credentials are 20003 and an
 // unknown call 20404, each with its advice.
 func TestFetchSandboxErrors(t *testing.T) {
-	srv, err := conformance.NewServer()
+	srv, err := sandbox.NewServer()
 	if err != nil {
 		t.Fatal(err)
 	}

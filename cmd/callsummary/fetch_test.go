@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 const sandboxNotice = "callsummary: no Twilio credentials set; using the built-in sandbox (see 'callsummary sandbox')\n"
@@ -32,7 +32,7 @@ func TestFetchREADMECommandUsesSandbox(t *testing.T) {
 
 func TestFetchJSONIsTheBytesReceived(t *testing.T) {
 	t.Run("sandbox", func(t *testing.T) {
-		h, err := conformance.NewHandler()
+		h, err := sandbox.NewHandler()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,7 +78,7 @@ func TestFetchRequest(t *testing.T) {
 			"TWILIO_API_KEY": "SK00000000000000000000000000000000", "TWILIO_API_SECRET": "key-secret",
 		}, nil, "SK00000000000000000000000000000000", "key-secret", ""},
 		{"partial", twilioEnv, []string{"--partial"}, "AC00000000000000000000000000000000", "test-token", "ProcessingState=partial"},
-		{"no credentials: the sandbox's, for 'serve'", nil, nil, conformance.SandboxAccountSID, conformance.SandboxAuthToken, ""},
+		{"no credentials: the sandbox's, for 'serve'", nil, nil, sandbox.AccountSID, sandbox.AuthToken, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -228,7 +228,7 @@ func TestFetchHost(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", c.notes, err)
 		}
-		cl, err := wrapper.NewClient(tg.opts...)
+		cl, err := callsummary.NewClient(tg.opts...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.notes, err)
 		}

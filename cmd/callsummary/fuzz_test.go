@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // No summary the wrapper accepts makes the report panic, and every report
@@ -29,7 +29,7 @@ func FuzzReport(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		s, err := wrapper.ParseSummary(body)
+		s, err := callsummary.ParseSummary(body)
 		if err != nil {
 			return
 		}

@@ -3,20 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
 	"github.com/voiceinsights/callsummary/internal/syncbuf"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -55,12 +54,8 @@ var examples = sync.OnceValues(func() (map[string][]byte, error) {
 		return nil, err
 	}
 	out := map[string][]byte{}
-	for name, ref := range v.Document().Components.Examples {
-		b, err := json.Marshal(ref.Value.Value)
-		if err != nil {
-			return nil, err
-		}
-		out[name] = b
+	for _, name := range v.ExampleNames() {
+		out[name], _ = v.Example(name)
 	}
 	return out, nil
 })
@@ -78,9 +73,9 @@ func example(t *testing.T, name string) []byte {
 	return b
 }
 
-func exampleSummary(t *testing.T, name string) *wrapper.Summary {
+func exampleSummary(t *testing.T, name string) *callsummary.Summary {
 	t.Helper()
-	s, err := wrapper.ParseSummary(example(t, name))
+	s, err := callsummary.ParseSummary(example(t, name))
 	if err != nil {
 		t.Fatalf("example %s: %v", name, err)
 	}
@@ -116,9 +111,7 @@ type reply struct {
 func jsonReply(status int, body []byte) reply { return reply{status: status, body: string(body)} }
 
 func twilioError(status, code int, msg string) reply {
-	b, _ := json.Marshal(map[string]any{"code": code, "message": msg,
-		"more_info": "https://www.twilio.com/docs/errors/" + strconv.Itoa(code), "status": status})
-	return jsonReply(status, b)
+	return jsonReply(status, testkit.TwilioError(status, code, msg))
 }
 
 // fakeTwilio is a plain loopback server that answers with canned replies

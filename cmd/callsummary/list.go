@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -15,7 +14,8 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // listOptions are list's flags beyond the filter itself.
@@ -138,7 +138,7 @@ Exit status: 0 ok; 1 Twilio said no (rows already printed stay printed);
 // newCLIClient resolves the target as fetch does, builds a client that
 // reports retries on stderr, and bounds ctx by --timeout. done stops the
 // sandbox, if one was started, and releases the timer.
-func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context, *wrapper.Client, target, func(), error) {
+func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context, *callsummary.Client, target, func(), error) {
 	if o.timeout < 0 {
 		return ctx, nil, target{}, nil, usagef("--timeout must not be negative")
 	}
@@ -146,7 +146,7 @@ func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context,
 	if err != nil {
 		return ctx, nil, t, nil, err
 	}
-	c, err := wrapper.NewClient(append(slices.Clone(t.opts), wrapper.WithLogger(progressLogger(e.stderr)))...)
+	c, err := callsummary.NewClient(append(slices.Clone(t.opts), callsummary.WithLogger(progressLogger(e.stderr)))...)
 	if err != nil {
 		t.close()
 		return ctx, nil, t, nil, &cliError{code: exitUsage, err: err, help: true}
@@ -160,7 +160,7 @@ func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context,
 
 // streamList writes the rows of each page, then flushes: the user sees a
 // page as soon as it arrives, and a broken pipe stops the listing.
-func streamList(ctx context.Context, stdout io.Writer, c *wrapper.Client, filter wrapper.ListFilter, limit int, rows rowWriter) error {
+func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, limit int, rows rowWriter) error {
 	out := bufio.NewWriter(stdout)
 	n, started := 0, false
 	for page, err := range c.ListSummaryPages(ctx, filter) {
@@ -195,11 +195,11 @@ func streamList(ctx context.Context, stdout io.Writer, c *wrapper.Client, filter
 	return out.Flush()
 }
 
-// filter turns the flags into a wrapper.ListFilter. Flag syntax (times,
+// filter turns the flags into a callsummary.ListFilter. Flag syntax (times,
 // durations, numbers) is checked here; the values themselves by the
 // wrapper, whose ErrInvalidFilter becomes a usage error.
-func (o *listOptions) filter() (wrapper.ListFilter, error) {
-	f := wrapper.ListFilter{
+func (o *listOptions) filter() (callsummary.ListFilter, error) {
+	f := callsummary.ListFilter{
 		From: o.from, To: o.to, FromCarrier: o.fromCarrier, ToCarrier: o.toCarrier,
 		FromCountryCode: o.fromCountry, ToCountryCode: o.toCountry,
 		CallTypes:                    enums[gen.CallType](o.callTypes),
@@ -247,24 +247,24 @@ func (o *listOptions) filter() (wrapper.ListFilter, error) {
 }
 
 // bound reads one end of the window from its relative or absolute flag.
-func bound(agoFlag, ago, atFlag, at string) (wrapper.ListTime, error) {
+func bound(agoFlag, ago, atFlag, at string) (callsummary.ListTime, error) {
 	switch {
 	case ago != "" && at != "":
-		return wrapper.ListTime{}, usagef("%s and %s both set the same bound; give one", agoFlag, atFlag)
+		return callsummary.ListTime{}, usagef("%s and %s both set the same bound; give one", agoFlag, atFlag)
 	case ago != "":
 		d, err := parseAgo(ago)
 		if err != nil {
-			return wrapper.ListTime{}, usagef("%s: %v", agoFlag, err)
+			return callsummary.ListTime{}, usagef("%s: %v", agoFlag, err)
 		}
-		return wrapper.Since(d), nil
+		return callsummary.Since(d), nil
 	case at != "":
 		t, err := time.Parse(time.RFC3339, at)
 		if err != nil {
-			return wrapper.ListTime{}, usagef("%s: %q is not an RFC 3339 time such as 2026-11-27T08:00:00Z", atFlag, at)
+			return callsummary.ListTime{}, usagef("%s: %q is not an RFC 3339 time such as 2026-11-27T08:00:00Z", atFlag, at)
 		}
-		return wrapper.At(t), nil
+		return callsummary.At(t), nil
 	}
-	return wrapper.ListTime{}, nil
+	return callsummary.ListTime{}, nil
 }
 
 func enums[T ~string](items []string) []T {
@@ -277,9 +277,9 @@ func enums[T ~string](items []string) []T {
 
 // explainList maps a listing's error to an exit code and advice.
 func explainList(ctx context.Context, err error, o fetchOptions, t target) error {
-	var ae *wrapper.APIError
+	var ae *callsummary.APIError
 	switch {
-	case errors.Is(err, wrapper.ErrInvalidFilter):
+	case errors.Is(err, callsummary.ErrInvalidFilter):
 		return &cliError{code: exitUsage, err: err, help: true}
 	case errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound:
 		return &cliError{code: exitNo, err: err,
@@ -291,7 +291,7 @@ func explainList(ctx context.Context, err error, o fetchOptions, t target) error
 // rowWriter renders summaries in one output format.
 type rowWriter struct {
 	header func(w io.Writer) error
-	row    func(w io.Writer, s *wrapper.Summary) error
+	row    func(w io.Writer, s *callsummary.Summary) error
 }
 
 type column struct {
@@ -318,7 +318,7 @@ func newRowWriter(format string, showPII bool) (rowWriter, error) {
 				}
 				return writeFixed(w, cells)
 			},
-			row: func(w io.Writer, s *wrapper.Summary) error { return writeFixed(w, listCells(s, showPII, "-")) },
+			row: func(w io.Writer, s *callsummary.Summary) error { return writeFixed(w, listCells(s, showPII, "-")) },
 		}, nil
 	case "csv":
 		return rowWriter{
@@ -329,7 +329,7 @@ func newRowWriter(format string, showPII bool) (rowWriter, error) {
 				}
 				return writeCSV(w, cells)
 			},
-			row: func(w io.Writer, s *wrapper.Summary) error { return writeCSV(w, listCells(s, showPII, "")) },
+			row: func(w io.Writer, s *callsummary.Summary) error { return writeCSV(w, listCells(s, showPII, "")) },
 		}, nil
 	case "json":
 		return rowWriter{
@@ -342,7 +342,7 @@ func newRowWriter(format string, showPII bool) (rowWriter, error) {
 
 // listCells are a summary's cells in listColumns order; none is the text
 // of a missing value.
-func listCells(s *wrapper.Summary, showPII bool, none string) []string {
+func listCells(s *callsummary.Summary, showPII bool, none string) []string {
 	or := func(v string) string {
 		if v == "" || v == "-" {
 			return none
@@ -363,12 +363,9 @@ func listCells(s *wrapper.Summary, showPII bool, none string) []string {
 	if s.Properties != nil {
 		props = *s.Properties
 	}
-	tags := ""
-	if s.Tags != nil {
-		tags = strings.Join(*s.Tags, ",")
-	}
+	tags := strings.Join(s.Tags, ",")
 	return []string{
-		or(str(s.CallSid)), or(timeStr(s.StartTime)), or(str((*string)(s.CallType))), or(str((*string)(s.CallState))),
+		or(str(s.CallSID)), or(timeStr(s.StartTime)), or(str((*string)(s.CallType))), or(str((*string)(s.CallState))),
 		or(str((*string)(props.Direction))), or(str((*string)(s.ProcessingState))), or(intStr(s.Duration)),
 		party(s.From, true), party(s.To, false), or(tags),
 	}
@@ -407,14 +404,14 @@ func writeCSV(w io.Writer, cells []string) error {
 // writeNDJSON writes the summary's bytes as received on one line. Only a
 // summary that arrived spread over lines is compacted, which changes
 // white space and nothing else.
-func writeNDJSON(w io.Writer, s *wrapper.Summary) error {
+func writeNDJSON(w io.Writer, s *callsummary.Summary) error {
 	raw := s.Raw()
 	if bytes.ContainsAny(raw, "\r\n") {
-		var b bytes.Buffer
-		if err := json.Compact(&b, raw); err != nil {
+		compact, err := wirejson.Compact(raw)
+		if err != nil {
 			return err
 		}
-		raw = b.Bytes()
+		raw = compact
 	}
 	_, err := w.Write(append(raw, '\n'))
 	return err

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // With no credentials, list and annotate ask the built-in sandbox, whose
@@ -21,11 +21,11 @@ func TestListSandbox(t *testing.T) {
 	}
 	seen := map[string]bool{}
 	for i, line := range lines {
-		s, err := wrapper.ParseSummary([]byte(line))
-		if err != nil || seen[*s.CallSid] {
+		s, err := callsummary.ParseSummary([]byte(line))
+		if err != nil || seen[*s.CallSID] {
 			t.Fatalf("line %d: %v (or a repeated call)", i, err)
 		}
-		seen[*s.CallSid] = true
+		seen[*s.CallSID] = true
 	}
 
 	r = runCLI(t, t.Context(), nil, "", "list", "--since", "1w", "--call-type", "sip", "--has-tag", "--format", "csv", "--limit", "40")

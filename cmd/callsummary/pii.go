@@ -56,7 +56,7 @@ func partyLine(p *gen.Party, address *string, showPII bool) string {
 			facts = append(facts, *v)
 		}
 	}
-	if sdk := p.Sdk; sdk != nil && sdk.Type != nil {
+	if sdk := p.SDK; sdk != nil && sdk.Type != nil {
 		s := "SDK " + *sdk.Type
 		if sdk.Version != nil {
 			s += " " + *sdk.Version
@@ -67,8 +67,8 @@ func partyLine(p *gen.Party, address *string, showPII bool) string {
 		facts = append(facts, s)
 	}
 	if showPII {
-		if p.IpAddress != nil && *p.IpAddress != "" {
-			facts = append(facts, "IP "+*p.IpAddress)
+		if p.IPAddress != nil && *p.IPAddress != "" {
+			facts = append(facts, "IP "+*p.IPAddress)
 		}
 		if l := p.Location; l != nil && l.Lat != nil && l.Lon != nil {
 			facts = append(facts, fmt.Sprintf("at %.4f,%.4f", *l.Lat, *l.Lon))

@@ -9,7 +9,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // progressLogger shows the wrapper's debug log of polls and retries as one
@@ -78,10 +78,10 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 
 // writePartialProgress describes a partial summary polled during --wait:
 // which edges have arrived and which tags are already raised.
-func writePartialProgress(w io.Writer, s *wrapper.Summary) {
+func writePartialProgress(w io.Writer, s *callsummary.Summary) {
 	fmt.Fprintf(w, "callsummary:   partial summary: edges %s; missing %s; tags %s\n",
-		orNone(joinNames(s.Edges(), func(e wrapper.Edge) string { return e.Kind.String() })),
-		orNone(joinNames(s.MissingEdges(), wrapper.EdgeKind.String)),
+		orNone(joinNames(s.Edges(), func(e callsummary.Edge) string { return e.Kind.String() })),
+		orNone(joinNames(s.MissingEdges(), callsummary.EdgeKind.String)),
 		orNone(joinNames(s.QualityTags(), tagName)))
 }
 

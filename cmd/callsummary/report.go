@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // reportStyle is how a report is rendered; the content is fixed by the
@@ -53,7 +53,7 @@ func (st reportStyle) paint(code, s string) string {
 }
 
 // writeReport renders a summary as a call-quality report.
-func writeReport(w io.Writer, s *wrapper.Summary, st reportStyle) error {
+func writeReport(w io.Writer, s *callsummary.Summary, st reportStyle) error {
 	var b bytes.Buffer
 	writeOverview(&b, s, st)
 	writeEdges(&b, s, st)
@@ -71,8 +71,8 @@ func (st reportStyle) section(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n%s\n", st.paint(sgrBold, title))
 }
 
-func writeOverview(w io.Writer, s *wrapper.Summary, st reportStyle) {
-	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+str(s.CallSid)))
+func writeOverview(w io.Writer, s *callsummary.Summary, st reportStyle) {
+	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+str(s.CallSID)))
 	tw := newTable(w)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
 	row("Call type", str((*string)(s.CallType)))
@@ -89,9 +89,9 @@ func writeOverview(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	row("Ended", timeStr(s.EndTime))
 	row("Duration", secondsStr(s.Duration))
 	row("Connected", secondsStr(s.ConnectDuration))
-	row("Post-dial delay", unitStr(props.PddMs, "ms"))
+	row("Post-dial delay", unitStr(props.PDDMs, "ms"))
 	row("Disconnected by", str(props.DisconnectedBy))
-	row("Last SIP response", intStr(props.LastSipResponseNum))
+	row("Last SIP response", intStr(props.LastSIPResponseNum))
 	row("From", partyLine(s.From, partyAddress(s.From, true), st.showPII))
 	row("To", partyLine(s.To, partyAddress(s.To, false), st.showPII))
 	if a := annotationStr(s.Annotation); a != "" {
@@ -130,9 +130,9 @@ func annotationStr(a *gen.Annotation) string {
 	if a.CallScore != nil {
 		parts = append(parts, fmt.Sprintf("score %d/5", *a.CallScore))
 	}
-	if a.QualityIssues != nil && len(*a.QualityIssues) > 0 {
-		issues := make([]string, len(*a.QualityIssues))
-		for i, q := range *a.QualityIssues {
+	if len(a.QualityIssues) > 0 {
+		issues := make([]string, len(a.QualityIssues))
+		for i, q := range a.QualityIssues {
 			issues[i] = string(q)
 		}
 		parts = append(parts, "quality issues "+strings.Join(issues, ", "))

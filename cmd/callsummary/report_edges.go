@@ -5,12 +5,12 @@ import (
 	"io"
 	"strings"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // writeEdges lists the edges expected for the call type, present or
 // missing (with why), then any present edge that was not expected.
-func writeEdges(w io.Writer, s *wrapper.Summary, st reportStyle) {
+func writeEdges(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	expected := s.ExpectedEdges()
 	switch {
 	case s.CallType == nil:
@@ -18,13 +18,13 @@ func writeEdges(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	case len(expected) == 0:
 		st.section(w, fmt.Sprintf("Edges (Twilio documents none for a %s call)", *s.CallType))
 	default:
-		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", *s.CallType, joinNames(expected, wrapper.EdgeKind.String)))
+		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", *s.CallType, joinNames(expected, callsummary.EdgeKind.String)))
 	}
-	missing := map[wrapper.EdgeKind]bool{}
+	missing := map[callsummary.EdgeKind]bool{}
 	for _, k := range s.MissingEdges() {
 		missing[k] = true
 	}
-	isExpected := map[wrapper.EdgeKind]bool{}
+	isExpected := map[callsummary.EdgeKind]bool{}
 	for _, k := range expected {
 		isExpected[k] = true
 	}
@@ -53,11 +53,11 @@ func writeEdges(w io.Writer, s *wrapper.Summary, st reportStyle) {
 	tw.Flush()
 }
 
-func missingReason(s *wrapper.Summary, k wrapper.EdgeKind) string {
+func missingReason(s *callsummary.Summary, k callsummary.EdgeKind) string {
 	switch {
 	case !s.IsComplete():
 		return "not assembled yet (partial summary)"
-	case k == wrapper.SDKEdge:
+	case k == callsummary.EdgeSDK:
 		return "the Voice SDK reported nothing (an old SDK, or insights disabled in it)"
 	}
 	return "absent from the complete summary"
@@ -65,7 +65,7 @@ func missingReason(s *wrapper.Summary, k wrapper.EdgeKind) string {
 
 // edgeWhere says where a gateway edge handled the media: the first thing
 // to check when one region's calls suffer.
-func edgeWhere(e wrapper.Edge) string {
+func edgeWhere(e callsummary.Edge) string {
 	if e.Gateway == nil || e.Gateway.Properties == nil {
 		return ""
 	}
@@ -95,4 +95,4 @@ func joinNames[T any](xs []T, name func(T) string) string {
 	return strings.Join(names, ", ")
 }
 
-func tagName(t wrapper.Tag) string { return string(t) }
+func tagName(t callsummary.Tag) string { return string(t) }

@@ -7,12 +7,12 @@ import (
 	"strings"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // writeStreams tabulates every stream: one row per edge and direction,
 // "-" for a metric the edge does not measure.
-func writeStreams(w io.Writer, s *wrapper.Summary, st reportStyle) {
+func writeStreams(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	streams := s.Streams()
 	if len(streams) == 0 {
 		st.section(w, "Streams: no media metrics in this summary")
@@ -26,7 +26,7 @@ func writeStreams(w io.Writer, s *wrapper.Summary, st reportStyle) {
 		m := x.Metrics
 		dir := "in"
 		packets := m.PacketsReceived
-		if x.Direction == wrapper.Outbound {
+		if x.Direction == callsummary.Outbound {
 			dir, packets = "out", m.PacketsSent
 		}
 		loss := "-"
@@ -79,7 +79,7 @@ func num(v float64, prec int) string {
 	return s
 }
 
-func writeTags(w io.Writer, s *wrapper.Summary, st reportStyle) {
+func writeTags(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	tags := s.QualityTags()
 	if len(tags) == 0 {
 		st.section(w, "Tags: none")
@@ -96,7 +96,7 @@ func writeTags(w io.Writer, s *wrapper.Summary, st reportStyle) {
 // writeVerdict names the worst stream and rates the call by it: Severity
 // compares each metric with the threshold at which Twilio raises its tag,
 // so above 1 a metric is past one.
-func writeVerdict(w io.Writer, s *wrapper.Summary, st reportStyle) {
+func writeVerdict(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	fmt.Fprintln(w)
 	worst, ok := s.WorstStream()
 	tags := s.QualityTags()
@@ -123,7 +123,7 @@ func writeVerdict(w io.Writer, s *wrapper.Summary, st reportStyle) {
 }
 
 // streamFacts lists the metrics a stream has, averages only.
-func streamFacts(x wrapper.Stream) string {
+func streamFacts(x callsummary.Stream) string {
 	var f []string
 	if v, ok := x.PacketLossPercent(); ok {
 		f = append(f, "loss "+num(v, 2)+"%")

@@ -8,9 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // reportExamples are the document's summary examples, by golden file name.
@@ -24,7 +24,7 @@ var reportExamples = map[string]string{
 	"seed_partial":  "SeedPartial",
 }
 
-func render(t *testing.T, s *wrapper.Summary, st reportStyle) string {
+func render(t *testing.T, s *callsummary.Summary, st reportStyle) string {
 	t.Helper()
 	var b bytes.Buffer
 	if err := writeReport(&b, s, st); err != nil {
@@ -76,13 +76,13 @@ func TestReportNamesWhatMatters(t *testing.T) {
 
 // partyValues returns every string the parties hold: what must not be
 // printed without --show-pii.
-func partyValues(s *wrapper.Summary) []string {
+func partyValues(s *callsummary.Summary) []string {
 	var out []string
 	for _, p := range []*gen.Party{s.From, s.To} {
 		if p == nil {
 			continue
 		}
-		for _, v := range []*string{p.Caller, p.Callee, p.IpAddress} {
+		for _, v := range []*string{p.Caller, p.Callee, p.IPAddress} {
 			if v != nil && len(*v) > 3 {
 				out = append(out, *v)
 			}
@@ -196,7 +196,7 @@ func TestUseColor(t *testing.T) {
 // Every summary the sandbox holds, the one with every property null
 // included, renders without panicking and names its call.
 func TestReportRendersEverySandboxCall(t *testing.T) {
-	h, err := conformance.NewHandler()
+	h, err := sandbox.NewHandler()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -206,7 +206,7 @@ func TestReportRendersEverySandboxCall(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s %s: no fixture", c.SID, state)
 			}
-			s, err := wrapper.ParseSummary(body)
+			s, err := callsummary.ParseSummary(body)
 			if err != nil {
 				t.Fatalf("%s: %v", c.SID, err)
 			}
@@ -216,7 +216,7 @@ func TestReportRendersEverySandboxCall(t *testing.T) {
 			}
 		}
 	}
-	out := render(t, &wrapper.Summary{}, reportStyle{showPII: true})
+	out := render(t, &callsummary.Summary{}, reportStyle{showPII: true})
 	if !strings.HasPrefix(out, "Call -\n") || !strings.Contains(out, "Verdict: unknown: no media metrics to judge") {
 		t.Errorf("empty summary:\n%s", out)
 	}

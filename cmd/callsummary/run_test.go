@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 func TestRunUsage(t *testing.T) {
@@ -66,7 +66,7 @@ func TestRunSubcommandHelp(t *testing.T) {
 
 func TestRunVersion(t *testing.T) {
 	r := runCLI(t, t.Context(), nil, "", "version")
-	if r.code != exitOK || !strings.HasPrefix(r.stdout, "callsummary "+wrapper.Version+"\n") {
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "callsummary "+callsummary.Version+"\n") {
 		t.Errorf("exit %d: %q", r.code, r.stdout)
 	}
 	if r = runCLI(t, t.Context(), nil, "", "version", "extra"); r.code != exitUsage {
@@ -82,7 +82,7 @@ func TestRunVersion(t *testing.T) {
 			{Key: "vcs.modified", Value: "true"},
 		},
 	})
-	want := "callsummary " + wrapper.Version + "\n" +
+	want := "callsummary " + callsummary.Version + "\n" +
 		"  module  github.com/voiceinsights/callsummary v0.1.0\n" +
 		"  commit  0123456789ab 2026-11-27T07:00:00Z (modified)\n" +
 		"  go      go1.26.8 linux/arm64\n"

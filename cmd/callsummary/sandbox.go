@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 )
 
 func runSandbox(_ context.Context, e *env, args []string) error {
@@ -20,7 +20,7 @@ set, and 'callsummary serve' serves them over HTTP. Any other SID is 20404.`
 	if len(pos) > 0 {
 		return usagef("takes no arguments")
 	}
-	h, err := conformance.NewHandler()
+	h, err := sandbox.NewHandler()
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ set, and 'callsummary serve' serves them over HTTP. Any other SID is 20404.`
 }
 
 // writeSampleCalls lists the sandbox's calls: a newcomer's SIDs to try.
-func writeSampleCalls(w io.Writer, calls []conformance.SampleCall) {
+func writeSampleCalls(w io.Writer, calls []sandbox.SampleCall) {
 	tw := newTable(w)
 	fmt.Fprintf(tw, "CALL SID\tTYPE\tSUMMARIES\tDESCRIPTION\n")
 	for _, c := range calls {

@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // shutdownGrace bounds how long serve waits for requests in flight after
@@ -21,8 +22,8 @@ func runServe(ctx context.Context, e *env, args []string) error {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen on this `host:port` (port 0 picks a free one)")
 	var mode sandboxMode
 	fs.BoolVar(&mode.lifecycle, "lifecycle", false, "serve every call as if it had ended when the sandbox started: 20404, then partial, then complete")
-	fs.DurationVar(&mode.partialAfter, "partial-after", conformance.DefaultPartialAfter, "with --lifecycle, when the partial summaries appear")
-	fs.DurationVar(&mode.completeAfter, "complete-after", conformance.DefaultCompleteAfter, "with --lifecycle, when the complete summaries appear")
+	fs.DurationVar(&mode.partialAfter, "partial-after", sandbox.DefaultPartialAfter, "with --lifecycle, when the partial summaries appear")
+	fs.DurationVar(&mode.completeAfter, "complete-after", sandbox.DefaultCompleteAfter, "with --lifecycle, when the complete summaries appear")
 	fs.Float64Var(&mode.faultRate, "fault-rate", 0, "fail this `fraction` of requests with a transient fault (429, 500, 503, an HTML 502, a connection reset)")
 	fs.Uint64Var(&mode.faultSeed, "fault-seed", 1, "`seed` of the fault draw: the same seed and request order give the same faults")
 	fs.details = `The sandbox is Twilio's Call Summary endpoint with fixed sample calls, basic
@@ -86,23 +87,23 @@ type sandboxMode struct {
 
 // transientFaults are what a client must retry: serve's random faults
 // exercise another SDK's retries without breaking it for good.
-var transientFaults = []conformance.Fault{
-	{Kind: conformance.FaultTooManyRequests, RetryAfter: "1"},
-	{Kind: conformance.FaultServerError, Status: 500},
-	{Kind: conformance.FaultServerError, Status: 503},
-	{Kind: conformance.FaultHTMLError, Status: 502},
-	{Kind: conformance.FaultReset},
+var transientFaults = []sandbox.Fault{
+	{Kind: sandbox.FaultTooManyRequests, RetryAfter: "1"},
+	{Kind: sandbox.FaultServerError, Status: 500},
+	{Kind: sandbox.FaultServerError, Status: 503},
+	{Kind: sandbox.FaultHTMLError, Status: 502},
+	{Kind: sandbox.FaultReset},
 }
 
 // handler builds the sandbox; in lifecycle mode every call ends at start.
-func (m sandboxMode) handler(start time.Time) (*conformance.Handler, error) {
-	var opts []conformance.ServerOption
+func (m sandboxMode) handler(start time.Time) (*sandbox.Handler, error) {
+	var opts []sandbox.Option
 	if m.lifecycle {
-		opts = append(opts, conformance.WithLifecycle(conformance.Lifecycle{
+		opts = append(opts, sandbox.WithLifecycle(sandbox.Lifecycle{
 			PartialAfter: m.partialAfter, CompleteAfter: m.completeAfter, EndedAt: start,
 		}))
 	}
-	h, err := conformance.NewHandler(opts...)
+	h, err := sandbox.NewHandler(opts...)
 	if err != nil {
 		return nil, &cliError{code: exitUsage, err: err, help: true}
 	}
@@ -114,7 +115,7 @@ func (m sandboxMode) handler(start time.Time) (*conformance.Handler, error) {
 	return h, nil
 }
 
-func writeServeBanner(e *env, url string, h *conformance.Handler, m sandboxMode) {
+func writeServeBanner(e *env, url string, h *sandbox.Handler, m sandboxMode) {
 	w := e.stdout
 	fmt.Fprintf(w, "Sandbox listening on %s\n", url)
 	if m.lifecycle {
@@ -137,6 +138,8 @@ func writeServeBanner(e *env, url string, h *conformance.Handler, m sandboxMode)
 	if len(calls) > 0 {
 		sid = calls[0].SID
 	}
-	fmt.Fprintf(w, "\nTry:\n  curl -u %s:%s %s/v1/Voice/%s/Summary\n  callsummary fetch --base-url %s %s\n\nPress Ctrl-C to stop.\n",
+	fmt.Fprintf(w, "\nTry:\n  curl -u %s:%s %s/v1/Voice/%s/Summary\n  callsummary fetch --base-url %s %s\n",
 		h.AccountSID(), h.AuthToken(), url, sid, url, sid)
+	fmt.Fprintf(w, "\nPoint a program built on the Go SDK at it:\n  export %s=%s %s=%s %s=%s\n  go run ./examples/quickstart %s\n\nPress Ctrl-C to stop.\n",
+		callsummary.EnvBaseURL, url, callsummary.EnvAccountSID, h.AccountSID(), callsummary.EnvAuthToken, h.AuthToken(), sid)
 }

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
 )
 
@@ -73,10 +73,10 @@ func startServe(t *testing.T, flags ...string) (url string, banner string, stop 
 func TestServe(t *testing.T) {
 	url, banner, stop := startServe(t)
 	for _, w := range []string{
-		"Account SID  " + conformance.SandboxAccountSID,
-		"Auth Token   " + conformance.SandboxAuthToken,
+		"Account SID  " + sandbox.AccountSID,
+		"Auth Token   " + sandbox.AuthToken,
 		readmeSID + "  client",
-		"curl -u " + conformance.SandboxAccountSID + ":" + conformance.SandboxAuthToken + " " + url + "/v1/Voice/",
+		"curl -u " + sandbox.AccountSID + ":" + sandbox.AuthToken + " " + url + "/v1/Voice/",
 		"callsummary fetch --base-url " + url + " ",
 	} {
 		if !strings.Contains(banner, w) {
@@ -87,7 +87,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("banner announces a mode that is off:\n%s", banner)
 	}
 
-	h, err := conformance.NewHandler()
+	h, err := sandbox.NewHandler()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +146,7 @@ func TestServeFaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		req.SetBasicAuth(conformance.SandboxAccountSID, conformance.SandboxAuthToken)
+		req.SetBasicAuth(sandbox.AccountSID, sandbox.AuthToken)
 		resp, err := client.Do(req)
 		if err != nil {
 			continue // a reset: one of the faults

@@ -3,85 +3,67 @@ package main
 import (
 	"fmt"
 
-	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // target is where fetch sends its request and with which credentials.
 type target struct {
-	opts    []wrapper.Option
+	opts    []callsummary.Option
 	sandbox bool   // the in-process sandbox answers
 	close   func() // stops the sandbox, if one was started
 }
 
 // resolveTarget picks Twilio (credentials in the environment), a given
-// --base-url, or the in-process sandbox (nothing configured: the README's
-// first command must work on a fresh clone). Every choice is passed to the
-// wrapper as an option, so that it never reads the process environment
-// behind the back of run's getenv.
+// --base-url (or CALLSUMMARY_BASE_URL), or the in-process sandbox (nothing
+// configured: the README's first command must work on a fresh clone). The
+// environment is read once, through run's getenv, by the SDK's own
+// callsummary.LoadEnv, and handed to the client with WithEnv; flags are
+// options given after it, so they win.
 func resolveTarget(e *env, o fetchOptions) (target, error) {
 	t := target{close: func() {}}
-	creds, err := credentialsFromEnv(e.getenv)
+	cfg, err := callsummary.LoadEnv(e.getenv)
 	if err != nil {
-		return t, err
+		return t, usagef("%v", err)
 	}
 	hostFlags := o.region != "" || o.edge != ""
+	baseURL := o.baseURL
+	if baseURL == "" && !hostFlags {
+		baseURL = cfg.BaseURL
+	}
+	t.opts = []callsummary.Option{callsummary.WithEnv(cfg)}
 	switch {
 	case o.baseURL != "" && hostFlags:
 		return t, usagef("--base-url and --region/--edge both choose the host; give one or the other")
-	case o.baseURL != "":
-		if creds == nil {
+	case baseURL != "":
+		t.opts = append(t.opts, callsummary.WithBaseURL(baseURL))
+		if !cfg.HasCredentials() {
 			// Most likely 'callsummary serve' is at that URL; its
 			// credentials are public.
-			fmt.Fprintf(e.stderr, "callsummary: no Twilio credentials set; sending the sandbox's to %s\n", o.baseURL)
-			creds = wrapper.WithCredentials(conformance.SandboxAccountSID, conformance.SandboxAuthToken)
+			fmt.Fprintf(e.stderr, "callsummary: no Twilio credentials set; sending the sandbox's to %s\n", baseURL)
+			t.opts = append(t.opts, callsummary.WithCredentials(sandbox.AccountSID, sandbox.AuthToken))
 		}
-		t.opts = []wrapper.Option{wrapper.WithBaseURL(o.baseURL), creds}
-	case creds == nil && hostFlags:
+	case !cfg.HasCredentials() && hostFlags:
 		return t, usagef("--region and --edge choose a Twilio host, which needs credentials: set %s and %s, or %s and %s",
-			wrapper.EnvAccountSID, wrapper.EnvAuthToken, wrapper.EnvAPIKey, wrapper.EnvAPISecret)
-	case creds == nil:
-		srv, err := conformance.NewServer()
+			callsummary.EnvAccountSID, callsummary.EnvAuthToken, callsummary.EnvAPIKey, callsummary.EnvAPISecret)
+	case !cfg.HasCredentials():
+		srv, err := sandbox.NewServer()
 		if err != nil {
 			return t, fmt.Errorf("starting the built-in sandbox: %w", err)
 		}
 		fmt.Fprintln(e.stderr, "callsummary: no Twilio credentials set; using the built-in sandbox (see 'callsummary sandbox')")
-		t.opts = []wrapper.Option{wrapper.WithBaseURL(srv.URL), wrapper.WithCredentials(srv.AccountSID(), srv.AuthToken())}
+		h := srv.Handler()
+		t.opts = append(t.opts, callsummary.WithBaseURL(srv.URL), callsummary.WithCredentials(h.AccountSID(), h.AuthToken()))
 		t.sandbox, t.close = true, srv.Close
-	default:
+	case hostFlags:
 		region, edge := o.region, o.edge
 		if region == "" {
-			region = e.getenv(wrapper.EnvRegion)
+			region = cfg.Region
 		}
 		if edge == "" {
-			edge = e.getenv(wrapper.EnvEdge)
+			edge = cfg.Edge
 		}
-		t.opts = []wrapper.Option{wrapper.WithRegion(region, edge), creds}
+		t.opts = append(t.opts, callsummary.WithRegion(region, edge))
 	}
 	return t, nil
-}
-
-// credentialsFromEnv reads the same variables, with the same preference
-// (an API key first, as Twilio recommends for servers), as the wrapper. It
-// returns nil when neither pair is set, and a usage error when one is half
-// set: falling back to the sandbox then would hide the mistake.
-func credentialsFromEnv(getenv func(string) string) (wrapper.Option, error) {
-	key, secret := getenv(wrapper.EnvAPIKey), getenv(wrapper.EnvAPISecret)
-	sid, token := getenv(wrapper.EnvAccountSID), getenv(wrapper.EnvAuthToken)
-	switch {
-	case key != "" && secret != "":
-		return wrapper.WithAPIKey(key, secret), nil
-	case sid != "" && token != "":
-		return wrapper.WithCredentials(sid, token), nil
-	}
-	for _, p := range [][2]string{{wrapper.EnvAccountSID, wrapper.EnvAuthToken}, {wrapper.EnvAPIKey, wrapper.EnvAPISecret}} {
-		if a, b := getenv(p[0]), getenv(p[1]); (a == "") != (b == "") {
-			set, unset := p[0], p[1]
-			if b != "" {
-				set, unset = p[1], p[0]
-			}
-			return nil, usagef("%s is set but %s is empty: set both, or neither to use the built-in sandbox", set, unset)
-		}
-	}
-	return nil, nil
 }

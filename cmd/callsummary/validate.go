@@ -9,7 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/voiceinsights/callsummary/conformance"
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 func runValidate(_ context.Context, e *env, args []string) error {
@@ -108,12 +108,12 @@ func readInput(e *env, name string) ([]byte, error) {
 		defer f.Close()
 		r = f
 	}
-	body, err := io.ReadAll(io.LimitReader(r, wrapper.MaxResponseBytes+1))
+	body, err := io.ReadAll(io.LimitReader(r, callsummary.MaxResponseBytes+1))
 	if err != nil {
 		return nil, err
 	}
-	if len(body) > wrapper.MaxResponseBytes {
-		return nil, fmt.Errorf("larger than %d bytes", wrapper.MaxResponseBytes)
+	if len(body) > callsummary.MaxResponseBytes {
+		return nil, fmt.Errorf("larger than %d bytes", callsummary.MaxResponseBytes)
 	}
 	return body, nil
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"runtime/debug"
 
-	"github.com/voiceinsights/callsummary/wrapper"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 func runVersion(_ context.Context, e *env, args []string) error {
@@ -30,7 +30,7 @@ func runVersion(_ context.Context, e *env, args []string) error {
 // information, the module version, VCS revision and Go toolchain: what a
 // bug report needs.
 func writeVersion(w io.Writer, info *debug.BuildInfo) {
-	fmt.Fprintf(w, "callsummary %s\n", wrapper.Version)
+	fmt.Fprintf(w, "callsummary %s\n", callsummary.Version)
 	if info == nil {
 		return
 	}

@@ -4,13 +4,14 @@ package peers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
 	"testing"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // The sandbox's faults that still answer over HTTP, through Prism's proxy
@@ -19,29 +20,29 @@ import (
 func TestPrismAndOursAgreeOnSandboxFaults(t *testing.T) {
 	v := newValidator(t)
 	srv, base := proxiedSandbox(t)
-	sid := srv.Calls()[0].SID
+	sid := srv.Handler().Calls()[0].SID
 	path := "/v1/Voice/" + sid + "/Summary"
 
 	cases := map[string]struct {
-		fault  conformance.Fault
+		fault  sandbox.Fault
 		status int // the sandbox's status, when Prism passes it through
 		// breaks says whether the response breaks the document.
 		breaks bool
 	}{
-		"429 with Retry-After": {conformance.Fault{Kind: conformance.FaultTooManyRequests, RetryAfter: "3"}, 429, false},
-		"500":                  {conformance.Fault{Kind: conformance.FaultServerError}, 500, false},
-		"502":                  {conformance.Fault{Kind: conformance.FaultServerError, Status: 502}, 502, false},
-		"503":                  {conformance.Fault{Kind: conformance.FaultServerError, Status: 503, RetryAfter: "1"}, 503, false},
-		"504":                  {conformance.Fault{Kind: conformance.FaultServerError, Status: 504}, 504, false},
-		"HTML error page":      {conformance.Fault{Kind: conformance.FaultHTMLError}, 502, true},
-		"invalid JSON":         {conformance.Fault{Kind: conformance.FaultInvalidJSON}, 200, true},
-		"schema violation":     {conformance.Fault{Kind: conformance.FaultSchemaViolation}, 200, true},
-		"empty body":           {conformance.Fault{Kind: conformance.FaultEmptyBody}, 200, true},
+		"429 with Retry-After": {sandbox.Fault{Kind: sandbox.FaultTooManyRequests, RetryAfter: "3"}, 429, false},
+		"500":                  {sandbox.Fault{Kind: sandbox.FaultServerError}, 500, false},
+		"502":                  {sandbox.Fault{Kind: sandbox.FaultServerError, Status: 502}, 502, false},
+		"503":                  {sandbox.Fault{Kind: sandbox.FaultServerError, Status: 503, RetryAfter: "1"}, 503, false},
+		"504":                  {sandbox.Fault{Kind: sandbox.FaultServerError, Status: 504}, 504, false},
+		"HTML error page":      {sandbox.Fault{Kind: sandbox.FaultHTMLError}, 502, true},
+		"invalid JSON":         {sandbox.Fault{Kind: sandbox.FaultInvalidJSON}, 200, true},
+		"schema violation":     {sandbox.Fault{Kind: sandbox.FaultSchemaViolation}, 200, true},
+		"empty body":           {sandbox.Fault{Kind: sandbox.FaultEmptyBody}, 200, true},
 	}
 	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			// Ours: the sandbox directly, through the validating transport.
-			if err := srv.Inject(sid, tc.fault); err != nil {
+			if err := srv.Handler().Inject(sid, tc.fault); err != nil {
 				t.Fatal(err)
 			}
 			var ours error
@@ -50,7 +51,7 @@ func TestPrismAndOursAgreeOnSandboxFaults(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			req.SetBasicAuth(srv.AccountSID(), srv.AuthToken())
+			req.SetBasicAuth(srv.Handler().AccountSID(), srv.Handler().AuthToken())
 			resp, err := rt.RoundTrip(req)
 			if err != nil {
 				t.Fatalf("ours: %v", err)
@@ -61,10 +62,10 @@ func TestPrismAndOursAgreeOnSandboxFaults(t *testing.T) {
 			}
 
 			// Prism's, on the same fault.
-			if err := srv.Inject(sid, tc.fault); err != nil {
+			if err := srv.Handler().Inject(sid, tc.fault); err != nil {
 				t.Fatal(err)
 			}
-			presp, body := proxyGet(t, base, path, srv.AccountSID(), srv.AuthToken())
+			presp, body := proxyGet(t, base, path, srv.Handler().AccountSID(), srv.Handler().AuthToken())
 			prism := prismViolations(t, presp)
 			if rejected := len(prism) > 0 || unparsable(presp, body); rejected != tc.breaks {
 				t.Errorf("Prism: %s, want breaks=%v; body %s", describe(presp), tc.breaks, body)
@@ -72,7 +73,7 @@ func TestPrismAndOursAgreeOnSandboxFaults(t *testing.T) {
 			if !tc.breaks && presp.StatusCode != tc.status {
 				t.Errorf("Prism: %s, want the sandbox's %d", describe(presp), tc.status)
 			}
-			if ve, ok := errors.AsType[*conformance.ValidationError](ours); ok && tc.fault.Kind == conformance.FaultSchemaViolation {
+			if ve, ok := errors.AsType[*conformance.ValidationError](ours); ok && tc.fault.Kind == sandbox.FaultSchemaViolation {
 				want := slices.Sorted(slices.Values(ve.Pointers()))
 				if !slices.Equal(prism, want) {
 					t.Errorf("Prism reports violations at %v, ours at %v", prism, want)
@@ -89,5 +90,5 @@ func unparsable(resp *http.Response, body []byte) bool {
 		Type string `json:"type"`
 	}
 	return resp.StatusCode == http.StatusInternalServerError &&
-		json.Unmarshal(body, &problem) == nil && problem.Type == "FetchError"
+		wirejson.Unmarshal(body, &problem) == nil && problem.Type == "FetchError"
 }

@@ -3,7 +3,6 @@
 package peers
 
 import (
-	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -12,10 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 const (
@@ -70,7 +73,7 @@ func sendAs(t *testing.T, user, password, method, base, path string, form url.Va
 func TestPrismMockServesListAndAnnotationExamples(t *testing.T) {
 	v := newValidator(t)
 	base := startPrism(t, "mock", documentFile(t))
-	doc := v.Document()
+	doc := testkit.Document(t)
 
 	type exchange struct {
 		name, method, path, schema string
@@ -106,10 +109,10 @@ func TestPrismMockServesListAndAnnotationExamples(t *testing.T) {
 				if err := v.ValidateResponse(req, resp); err != nil {
 					t.Errorf("ours: %v", err)
 				}
-				if !jsonEqual(t, body, mustJSON(t, value)) {
+				if !jsonEqual(t, body, testkit.MustJSON(t, value)) {
 					t.Errorf("Prism served %s, not the example", body)
 				}
-				if got, want := prismViolations(t, resp), nullEnumPointersIn(v, ex.schema, body); !slices.Equal(got, want) {
+				if got, want := prismViolations(t, resp), nullEnumPointersIn(t, ex.schema, body); !slices.Equal(got, want) {
 					t.Errorf("Prism reports violations at %v, want %v", got, want)
 				}
 				served++
@@ -141,7 +144,7 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 	v := newValidator(t)
 	// A fixed clock: the fixtures' calls (November 2026) stay in the window.
 	now := time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)
-	srv, base := proxiedSandbox(t, conformance.WithClock(func() time.Time { return now }))
+	srv, base := proxiedSandbox(t, sandbox.WithClock(func() time.Time { return now }))
 
 	// Client and WhatsApp calls: the population's, and fixtures with a null
 	// answered_by (the known disagreement).
@@ -153,7 +156,7 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 		}
 		// The sandbox's page, then the same URL through Prism: a token pins
 		// the listing's instant, so both are the same page.
-		req, resp, direct := sendAs(t, srv.AccountSID(), srv.AuthToken(), http.MethodGet, srv.URL, next, nil, "")
+		req, resp, direct := sendAs(t, srv.Handler().AccountSID(), srv.Handler().AuthToken(), http.MethodGet, srv.URL, next, nil, "")
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("GET %s: %s", next, describe(resp))
 		}
@@ -161,8 +164,8 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 		if err := v.ValidateResponse(req, resp); err != nil {
 			t.Fatalf("page %d: ours: %v", pages, err)
 		}
-		_, presp, proxied := sendAs(t, srv.AccountSID(), srv.AuthToken(), http.MethodGet, base, next, nil, "")
-		want := nullEnumPointersIn(v, "SummaryPage", direct)
+		_, presp, proxied := sendAs(t, srv.Handler().AccountSID(), srv.Handler().AuthToken(), http.MethodGet, base, next, nil, "")
+		want := nullEnumPointersIn(t, "SummaryPage", direct)
 		if got := prismViolations(t, presp); !slices.Equal(got, want) {
 			t.Fatalf("page %d: Prism reports violations at %v, want %v", pages, got, want)
 		}
@@ -180,11 +183,11 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 		var page struct {
 			Meta gen.PageMeta `json:"meta"`
 		}
-		if err := json.Unmarshal(direct, &page); err != nil {
+		if err := wirejson.Unmarshal(direct, &page); err != nil {
 			t.Fatal(err)
 		}
 		next = ""
-		if u := page.Meta.NextPageUrl; u != nil {
+		if u := page.Meta.NextPageURL; u != nil {
 			parsed, err := url.Parse(*u)
 			if err != nil {
 				t.Fatal(err)
@@ -196,7 +199,7 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 		t.Errorf("%d clean pages and %d with the known disagreement: the listing tests too little", clean, disagreeing)
 	}
 
-	calls := srv.PopulationCalls()
+	calls := srv.Handler().PopulationCalls()
 	sid := calls[len(calls)/2].SID
 	path := "/v1/Voice/" + sid + "/Annotation"
 	for _, step := range []struct {
@@ -208,7 +211,7 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 		{http.MethodPost, url.Values{"Comment": {"agent heard echo"}, "CallScore": {""}}},
 		{http.MethodGet, nil},
 	} {
-		_, resp, body := sendAs(t, srv.AccountSID(), srv.AuthToken(), step.method, base, path, step.form, "")
+		_, resp, body := sendAs(t, srv.Handler().AccountSID(), srv.Handler().AuthToken(), step.method, base, path, step.form, "")
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s %v through Prism: %s %s", step.method, step.form, describe(resp), body)
 		}
@@ -216,15 +219,15 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 			t.Errorf("%s %v: Prism reports violations at %v", step.method, step.form, vs)
 		}
 	}
-	want, _ := srv.Annotation(sid)
-	if _, _, got := sendAs(t, srv.AccountSID(), srv.AuthToken(), http.MethodGet, base, path, nil, ""); !jsonEqual(t, got, want) {
+	want, _ := srv.Handler().Annotation(sid)
+	if _, _, got := sendAs(t, srv.Handler().AccountSID(), srv.Handler().AuthToken(), http.MethodGet, base, path, nil, ""); !jsonEqual(t, got, want) {
 		t.Errorf("through Prism the annotation is %s, the sandbox holds %s", got, want)
 	}
 	var a gen.Annotation
-	if err := json.Unmarshal(want, &a); err != nil || a.CallScore != nil || deref(a.Comment) != "agent heard echo" || deref(a.Spam) {
+	if err := wirejson.Unmarshal(want, &a); err != nil || a.CallScore != nil || testkit.Deref(a.Comment) != "agent heard echo" || testkit.Deref(a.Spam) {
 		t.Errorf("the updates did not land: %s", want)
 	}
-	_, resp, _ := sendAs(t, srv.AccountSID(), srv.AuthToken(), http.MethodGet, base, "/v1/Voice/CA00000000000000000000000000000000/Annotation", nil, "")
+	_, resp, _ := sendAs(t, srv.Handler().AccountSID(), srv.Handler().AuthToken(), http.MethodGet, base, "/v1/Voice/CA00000000000000000000000000000000/Annotation", nil, "")
 	if resp.StatusCode != http.StatusNotFound || len(prismViolations(t, resp)) != 0 {
 		t.Errorf("unknown SID through Prism: %s", describe(resp))
 	}
@@ -235,18 +238,10 @@ func TestPrismProxyPassesSandboxListAndAnnotations(t *testing.T) {
 func sameItems(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	var pa, pb struct {
-		CallSummaries json.RawMessage `json:"call_summaries"`
+		CallSummaries jsontext.Value `json:"call_summaries"`
 	}
-	if json.Unmarshal(a, &pa) != nil || json.Unmarshal(b, &pb) != nil {
+	if wirejson.Unmarshal(a, &pa) != nil || wirejson.Unmarshal(b, &pb) != nil {
 		return false
 	}
 	return jsonEqual(t, pa.CallSummaries, pb.CallSummaries)
-}
-
-func deref[T any](p *T) T {
-	if p == nil {
-		var zero T
-		return zero
-	}
-	return *p
 }

@@ -3,7 +3,6 @@
 package peers
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"slices"
@@ -12,10 +11,13 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/voiceinsights/callsummary/conformance"
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/wrapper"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 const (
@@ -62,15 +64,15 @@ func prefer(value string) func(http.RoundTripper) http.RoundTripper {
 
 // mockClient is the SDK pointed at Prism's mock, asking for one example, and
 // validating what it gets with our own validator too.
-func mockClient(t *testing.T, base, preference string, v *conformance.Validator, rec *headerRecorder) *wrapper.Client {
+func mockClient(t *testing.T, base, preference string, v *conformance.Validator, rec *headerRecorder) *callsummary.Client {
 	t.Helper()
-	c, err := wrapper.NewClient(
-		wrapper.WithBaseURL(base),
-		wrapper.WithCredentials(testAccountSID, testAuthToken),
-		wrapper.WithRetry(wrapper.RetryPolicy{MaxAttempts: 1}),
-		wrapper.WithTransportMiddleware(rec.middleware),
-		wrapper.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
-		wrapper.WithTransportMiddleware(prefer(preference)),
+	c, err := callsummary.NewClient(
+		callsummary.WithBaseURL(base),
+		callsummary.WithCredentials(testAccountSID, testAuthToken),
+		callsummary.WithRetry(callsummary.RetryPolicy{MaxAttempts: 1}),
+		callsummary.WithTransportMiddleware(rec.middleware),
+		callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
+		callsummary.WithTransportMiddleware(prefer(preference)),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -80,11 +82,11 @@ func mockClient(t *testing.T, base, preference string, v *conformance.Validator,
 
 // The SDK fetches every example of the document from Prism's mock and
 // decodes exactly the example; Prism's 401, 404 and 429 examples come back as
-// the matching *wrapper.APIError.
+// the matching *callsummary.APIError.
 func TestPrismMockServesEveryExample(t *testing.T) {
 	v := newValidator(t)
 	base := startPrism(t, "mock", documentFile(t))
-	responses := v.Document().Paths.Find(summaryPath).Get.Responses
+	responses := testkit.Document(t).Paths.Find(summaryPath).Get.Responses
 
 	examples := responses.Status(http.StatusOK).Value.Content.Get("application/json").Examples
 	if len(examples) < 7 {
@@ -92,16 +94,16 @@ func TestPrismMockServesEveryExample(t *testing.T) {
 	}
 	for name, ex := range examples {
 		t.Run("200/"+name, func(t *testing.T) {
-			body, err := json.Marshal(ex.Value.Value)
+			body, err := wirejson.Marshal(ex.Value.Value)
 			if err != nil {
 				t.Fatal(err)
 			}
 			var want gen.CallSummary
-			if err := json.Unmarshal(body, &want); err != nil {
+			if err := wirejson.Unmarshal(body, &want); err != nil {
 				t.Fatal(err)
 			}
 			var rec headerRecorder
-			got, err := mockClient(t, base, "example="+name, v, &rec).FetchSummary(t.Context(), *want.CallSid)
+			got, err := mockClient(t, base, "example="+name, v, &rec).FetchSummary(t.Context(), *want.CallSID)
 			if err != nil {
 				t.Fatalf("FetchSummary: %v", err)
 			}
@@ -109,7 +111,7 @@ func TestPrismMockServesEveryExample(t *testing.T) {
 				t.Errorf("decoded summary differs from the example (-want +got):\n%s", diff)
 			}
 			// Prism's own check of its response: only the known disagreement.
-			if got, want := prismViolations(t, rec.response()), nullEnumPointers(v, body); !slices.Equal(got, want) {
+			if got, want := prismViolations(t, rec.response()), nullEnumPointers(t, body); !slices.Equal(got, want) {
 				t.Errorf("Prism reports violations at %v, want %v", got, want)
 			}
 		})
@@ -119,17 +121,20 @@ func TestPrismMockServesEveryExample(t *testing.T) {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			ex := responses.Status(status).Value.Content.Get("application/json").Example
 			var body gen.Error
-			if err := json.Unmarshal(mustJSON(t, ex), &body); err != nil {
+			if err := wirejson.Unmarshal(testkit.MustJSON(t, ex), &body); err != nil {
 				t.Fatal(err)
 			}
-			want := &wrapper.APIError{StatusCode: status, Code: *body.Code, Message: *body.Message, MoreInfo: *body.MoreInfo}
+			want := &callsummary.APIError{StatusCode: status, Code: *body.Code, Message: *body.Message, MoreInfo: *body.MoreInfo}
 			var rec headerRecorder
 			_, err := mockClient(t, base, "code="+strconv.Itoa(status), v, &rec).FetchSummary(t.Context(), "CA0123456789abcdef0123456789abcdef")
-			got, ok := errors.AsType[*wrapper.APIError](err)
+			got, ok := errors.AsType[*callsummary.APIError](err)
 			if !ok {
-				t.Fatalf("FetchSummary error %v, want a *wrapper.APIError", err)
+				t.Fatalf("FetchSummary error %v, want a *callsummary.APIError", err)
 			}
-			if diff := cmp.Diff(want, got); diff != "" {
+			if got.Header.Get("Content-Type") != "application/json" {
+				t.Errorf("APIError.Header does not hold the response's headers: %v", got.Header)
+			}
+			if diff := cmp.Diff(want, got, cmpopts.IgnoreFields(callsummary.APIError{}, "Header")); diff != "" {
 				t.Errorf("APIError differs from the example (-want +got):\n%s", diff)
 			}
 			if vs := prismViolations(t, rec.response()); len(vs) != 0 {
@@ -137,13 +142,4 @@ func TestPrismMockServesEveryExample(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustJSON(t *testing.T, v any) []byte {
-	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -4,7 +4,6 @@ package peers
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 	"github.com/voiceinsights/callsummary/openapi"
 )
 
@@ -142,7 +142,7 @@ func probePrism(ctx context.Context, base string) error {
 	var problem struct {
 		Type string `json:"type"`
 	}
-	if json.NewDecoder(io.LimitReader(resp.Body, 4096)).Decode(&problem) != nil ||
+	if wirejson.UnmarshalRead(io.LimitReader(resp.Body, 4096), &problem) != nil ||
 		!strings.HasSuffix(problem.Type, "/prism/errors#NO_PATH_MATCHED_ERROR") {
 		return fmt.Errorf("%w: %s", errNotPrism, resp.Status)
 	}

@@ -3,7 +3,6 @@
 package peers
 
 import (
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -18,14 +17,16 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/conformance/sandbox"
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // proxiedSandbox starts the sandbox and `prism proxy --errors` in front of
 // it, and returns the sandbox and the proxy's base URL.
-func proxiedSandbox(t *testing.T, opts ...conformance.ServerOption) (*conformance.Server, string) {
+func proxiedSandbox(t *testing.T, opts ...sandbox.Option) (*sandbox.Server, string) {
 	t.Helper()
-	srv, err := conformance.NewServer(opts...)
+	srv, err := sandbox.NewServer(opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,10 +57,10 @@ func proxyGet(t *testing.T, base, path, user, password string) (*http.Response, 
 func jsonEqual(t *testing.T, a, b []byte) bool {
 	t.Helper()
 	var va, vb any
-	if err := json.Unmarshal(a, &va); err != nil {
+	if err := wirejson.Unmarshal(a, &va); err != nil {
 		return false
 	}
-	if err := json.Unmarshal(b, &vb); err != nil {
+	if err := wirejson.Unmarshal(b, &vb); err != nil {
 		return false
 	}
 	return cmp.Equal(va, vb)
@@ -69,23 +70,22 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // the sandbox: every fixture in every state, and its 401 and 404 bodies.
 // It finds nothing but the known disagreement (see nullEnumPointers).
 func TestPrismProxyPassesSandbox(t *testing.T) {
-	v := newValidator(t)
 	srv, base := proxiedSandbox(t)
 
-	calls := srv.Calls()
+	calls := srv.Handler().Calls()
 	if len(calls) == 0 {
 		t.Fatal("the sandbox has no fixtures")
 	}
 	for _, call := range calls {
 		for _, state := range call.States {
 			t.Run(call.SID+"/"+string(state), func(t *testing.T) {
-				want, ok := srv.Fixture(call.SID, state)
+				want, ok := srv.Handler().Fixture(call.SID, state)
 				if !ok {
 					t.Fatalf("no %s fixture for %s", state, call.SID)
 				}
 				path := "/v1/Voice/" + call.SID + "/Summary?ProcessingState=" + string(state)
-				resp, body := proxyGet(t, base, path, srv.AccountSID(), srv.AuthToken())
-				disagreement := nullEnumPointers(v, want)
+				resp, body := proxyGet(t, base, path, srv.Handler().AccountSID(), srv.Handler().AuthToken())
+				disagreement := nullEnumPointers(t, want)
 				if got := prismViolations(t, resp); !slices.Equal(got, disagreement) {
 					t.Fatalf("Prism reports violations at %v, want %v", got, disagreement)
 				}
@@ -107,12 +107,12 @@ func TestPrismProxyPassesSandbox(t *testing.T) {
 		path, password string
 		status         int
 	}{
-		"unknown SID":    {"/v1/Voice/CA00000000000000000000000000000000/Summary", srv.AuthToken(), http.StatusNotFound},
+		"unknown SID":    {"/v1/Voice/CA00000000000000000000000000000000/Summary", srv.Handler().AuthToken(), http.StatusNotFound},
 		"wrong password": {"/v1/Voice/" + calls[0].SID + "/Summary", "not-the-token", http.StatusUnauthorized},
 	}
 	for name, tc := range errorCases {
 		t.Run(name, func(t *testing.T) {
-			resp, body := proxyGet(t, base, tc.path, srv.AccountSID(), tc.password)
+			resp, body := proxyGet(t, base, tc.path, srv.Handler().AccountSID(), tc.password)
 			if resp.StatusCode != tc.status {
 				t.Fatalf("through Prism: %s, body %s; want %d", describe(resp), body, tc.status)
 			}
@@ -120,7 +120,7 @@ func TestPrismProxyPassesSandbox(t *testing.T) {
 				t.Errorf("Prism reports violations at %v", vs)
 			}
 			var e gen.Error
-			if err := json.Unmarshal(body, &e); err != nil || e.Status == nil || *e.Status != tc.status {
+			if err := wirejson.Unmarshal(body, &e); err != nil || e.Status == nil || *e.Status != tc.status {
 				t.Errorf("not Twilio's error body for %d: %s", tc.status, body)
 			}
 		})

@@ -3,7 +3,6 @@
 package peers
 
 import (
-	"encoding/json"
 	"net/http"
 	"slices"
 	"strconv"
@@ -12,7 +11,8 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/testkit"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // A prismViolation is one entry of Prism's sl-violations header.
@@ -33,7 +33,7 @@ func prismViolations(t *testing.T, resp *http.Response) []string {
 		return nil
 	}
 	var vs []prismViolation
-	if err := json.Unmarshal([]byte(h), &vs); err != nil {
+	if err := wirejson.Unmarshal([]byte(h), &vs); err != nil {
 		t.Fatalf("sl-violations is not JSON (%v): %q", err, h)
 	}
 	var out []string
@@ -54,19 +54,19 @@ func prismViolations(t *testing.T, resp *http.Response) []string {
 // Prism, reading OpenAPI 3.0.3 strictly, does not, because null is not in the
 // referenced enum. These, and only these, are the violations Prism is
 // expected to report on a body our validator accepts.
-func nullEnumPointers(v *conformance.Validator, body []byte) []string {
-	return nullEnumPointersIn(v, "CallSummary", body)
+func nullEnumPointers(t testing.TB, body []byte) []string {
+	return nullEnumPointersIn(t, "CallSummary", body)
 }
 
 // nullEnumPointersIn is nullEnumPointers for a body of the named schema
 // (SummaryPage, Annotation, ...), through arrays as well as objects.
-func nullEnumPointersIn(v *conformance.Validator, schema string, body []byte) []string {
+func nullEnumPointersIn(t testing.TB, schema string, body []byte) []string {
 	var value any
-	if err := json.Unmarshal(body, &value); err != nil {
+	if err := wirejson.Unmarshal(body, &value); err != nil {
 		return nil
 	}
 	var out []string
-	walkNullEnums(v.Document().Components.Schemas[schema].Value, value, "", &out)
+	walkNullEnums(testkit.Document(t).Components.Schemas[schema].Value, value, "", &out)
 	slices.Sort(out)
 	return out
 }

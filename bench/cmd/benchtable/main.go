@@ -1,6 +1,7 @@
 // Command benchtable turns a `go test -bench` output file into the Markdown
 // tables of bench/README.md: the median of each benchmark's runs, the ratios
-// that the targets of issue 6 are stated in, and whether each target is met.
+// that the project's performance targets are stated in, and whether each is
+// met.
 // Every figure it prints is computed from the file; nothing is typed in.
 //
 //	go run ./cmd/benchtable results/latest.txt > results/table.md
@@ -172,7 +173,7 @@ func (t *table) fetch() {
 	w := t.get("Fetch/impl=wrapper", "sec/op")
 	rawV2 := t.get("Fetch/impl=raw-jsonv2", "sec/op")
 	t.targets = append(t.targets,
-		fmt.Sprintf("| fetch: wrapper within 1.10× of raw net/http (+ encoding/json, as the issue defines it) | %.2f× | %s |", w/raw, verdict(w/raw <= 1.10)),
+		fmt.Sprintf("| fetch: wrapper within 1.10× of raw net/http (+ encoding/json, the target's baseline) | %.2f× | %s |", w/raw, verdict(w/raw <= 1.10)),
 		fmt.Sprintf("| fetch: wrapper within 1.10× of raw net/http on the same engine (+ encoding/json/v2) | %.2f× | %s |", w/rawV2, verdict(w/rawV2 <= 1.10)),
 		fmt.Sprintf("| fetch: wrapper faster than twilio-go | twilio-go ÷ wrapper = %.2f× | %s |", tw/w, verdict(w < tw)),
 	)
@@ -212,7 +213,7 @@ func (t *table) conformance() {
 }
 
 func (t *table) sandbox() {
-	t.printf("### Sandbox throughput (`BenchmarkSandbox`, wrapper clients against `conformance.NewServer`), medians\n\n")
+	t.printf("### Sandbox throughput (`BenchmarkSandbox`, wrapper clients against `sandbox.NewServer`), medians\n\n")
 	t.printf("| concurrent clients | fetches/s | time/op | B/op | allocs/op |\n| ---: | ---: | ---: | ---: | ---: |\n")
 	for _, n := range []string{"1", "8", "64"} {
 		name := "Sandbox/clients=" + n

@@ -1,7 +1,6 @@
 package streamvalidate
 
 import (
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 
 	"github.com/voiceinsights/callsummary/bench"
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/testkit"
 )
 
 func compiled(tb testing.TB) (*conformance.Validator, *Validator) {
@@ -18,7 +18,7 @@ func compiled(tb testing.TB) (*conformance.Validator, *Validator) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	sv, err := Compile(kin.Document().Components.Schemas["CallSummary"].Value)
+	sv, err := Compile(testkit.Document(tb).Components.Schemas["CallSummary"].Value)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -30,11 +30,8 @@ func compiled(tb testing.TB) (*conformance.Validator, *Validator) {
 // with the JSON pointer conformance reports among this one's.
 func TestAgreesWithValidator(t *testing.T) {
 	kin, sv := compiled(t)
-	for name, ex := range kin.Document().Components.Examples {
-		body, err := json.Marshal(ex.Value.Value)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, name := range kin.ExampleNames() {
+		body, _ := kin.Example(name)
 		if err := kin.ValidateSummary(body); err != nil {
 			continue // not a summary example
 		}
