@@ -83,3 +83,30 @@ func TestDocumentParameters(t *testing.T) {
 		t.Errorf("ProcessingState enum = %v, want [complete partial] as the seed", enum)
 	}
 }
+
+// TestSummaryPropertiesAreOrderedAndAlwaysWritten holds the document to its
+// convention for a summary's properties: each has an x-order (Twilio's key
+// order, one number each, 1 to n) and x-omitempty: false (written as null
+// when absent, as Twilio writes them). gen's CallSummary then encodes as
+// Twilio does, and a property added to the document appears in every
+// summary the sandbox generates, with no change to the sandbox.
+func TestSummaryPropertiesAreOrderedAndAlwaysWritten(t *testing.T) {
+	props := loadDocument(t).Components.Schemas["CallSummary"].Value.Properties
+	seen := map[float64]string{}
+	for name, ref := range props {
+		ext := ref.Value.Extensions
+		order, ok := ext["x-order"].(float64)
+		switch {
+		case !ok:
+			t.Errorf("%s has no x-order", name)
+		case seen[order] != "":
+			t.Errorf("%s and %s have the same x-order %v", name, seen[order], order)
+		case order < 1 || order > float64(len(props)):
+			t.Errorf("%s: x-order %v is outside 1 to %d", name, order, len(props))
+		}
+		seen[order] = name
+		if omit, ok := ext["x-omitempty"].(bool); !ok || omit {
+			t.Errorf("%s: want x-omitempty: false", name)
+		}
+	}
+}

@@ -166,7 +166,7 @@ func (e Env) String() string {
 	if e.creds != nil {
 		auth = e.creds.String()
 	}
-	return fmt.Sprintf("callsummary.Env{auth: %s, region: %q, edge: %q, base: %q}", auth, e.Region, e.Edge, e.BaseURL)
+	return fmt.Sprintf("callsummary.Env{auth: %s, region: %q, edge: %q, base: %q}", auth, e.Region, e.Edge, redactURL(e.BaseURL))
 }
 
 // GoString keeps %#v from printing fields.

@@ -133,3 +133,41 @@ func TestAPIErrorDetailsAreRedacted(t *testing.T) {
 		t.Errorf("details lost their other values: %v", ae.Details)
 	}
 }
+
+// An *APIError keeps Twilio's request id and the response's headers, with
+// the secret removed from every value and cookies left out.
+func TestAPIErrorKeepsRequestIDAndHeaders(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Twilio-Request-Id", "RQ0123456789abcdef0123456789abcdef")
+		w.Header().Set("Set-Cookie", "session=abc")
+		w.Header().Set("X-Echo", r.Header.Get("Authorization"))
+		w.Header().Set("X-Secret", "token="+testSecret)
+		serve(http.StatusNotFound, twilio404)(w, r)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := hs.fetch(context.Background(), testCallSID)
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("err = %v, want *APIError", err)
+	}
+	if ae.RequestID != "RQ0123456789abcdef0123456789abcdef" || !strings.HasSuffix(err.Error(), "(request RQ0123456789abcdef0123456789abcdef)") {
+		t.Errorf("RequestID %q, Error() %q", ae.RequestID, err)
+	}
+	if ae.Header.Get("Content-Type") != "application/json" || ae.Header.Get("Set-Cookie") != "" {
+		t.Errorf("Header = %v", ae.Header)
+	}
+	if got := ae.Header.Get("X-Secret"); got != "token=[REDACTED]" {
+		t.Errorf("X-Secret = %q", got)
+	}
+	secrets.AssertNotPrinted(t, "APIError", ae)
+	secrets.AssertNotPrinted(t, "APIError.Header", ae.Header)
+
+	long := strings.Repeat("R", 300)
+	hs = newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Twilio-Request-Id", long)
+		serve(http.StatusNotFound, twilio404)(w, r)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err = hs.fetch(context.Background(), testCallSID)
+	if errors.As(err, &ae) && len(ae.RequestID) > maxRequestID+len("…") {
+		t.Errorf("a %d-byte request id is kept whole", len(long))
+	}
+}

@@ -10,6 +10,7 @@ type (
 	BusinessProfile       = gen.BusinessProfile
 	CallAttributes        = gen.CallAttributes
 	CallProperties        = gen.CallProperties
+	CallSummary           = gen.CallSummary
 	EdgeMetrics           = gen.EdgeMetrics
 	GatewayEdge           = gen.GatewayEdge
 	GatewayEdgeProperties = gen.GatewayEdgeProperties

@@ -81,8 +81,9 @@ func (s *Summary) Raw() []byte {
 }
 
 // MarshalJSON returns the exact bytes received, so that encoding a Summary
-// loses nothing, fields this SDK does not know included. A Summary built
-// by hand, with no bytes received, encodes its fields.
+// loses nothing, fields this SDK does not know included (an encoder that
+// calls it may still drop white space). A Summary built by hand, with no
+// bytes received, encodes its fields.
 func (s *Summary) MarshalJSON() ([]byte, error) {
 	if s == nil {
 		return []byte("null"), nil

@@ -325,3 +325,59 @@ func TestParseSummaryAcceptsWhatEncodingJSONAccepts(t *testing.T) {
 		})
 	}
 }
+
+// String shows what a person looks for, never a party or a pointer.
+func TestSummaryString(t *testing.T) {
+	s, err := ParseSummary(fixture(t, "client.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := s.String(), "CA62608e08adc29a8d6dbc9754e659f125 (client, completed, complete)"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+	for verb, text := range map[string]string{"%v": fmt.Sprintf("%v", s), "%s": fmt.Sprintf("%s", s)} {
+		if text != s.String() {
+			t.Errorf("%s prints %q", verb, text)
+		}
+		if strings.Contains(text, *s.From.Caller) || strings.Contains(text, "0x") {
+			t.Errorf("%s shows a party or an address: %q", verb, text)
+		}
+	}
+	empty, err := ParseSummary([]byte(`{}`))
+	if err != nil || empty.String() != "? (?, ?, ?)" {
+		t.Errorf("empty summary: %q, %v", empty, err)
+	}
+	hostile, err := ParseSummary([]byte(`{"call_sid":"CA\u001b]0;owned\u0007","call_type":"sip\nVerdict: good"}`))
+	if err != nil || strings.ContainsAny(hostile.String(), "\x1b\x07\n") {
+		t.Errorf("control characters reach String(): %q, %v", hostile, err)
+	}
+	var none *Summary
+	if none.String() != "<nil>" {
+		t.Errorf("nil: %q", none.String())
+	}
+}
+
+// A Summary encodes as the exact bytes received, fields the SDK does not
+// know included.
+func TestSummaryMarshalJSON(t *testing.T) {
+	body := []byte(`{"call_sid":"CA62608e08adc29a8d6dbc9754e659f125", "new_field": {"x": [1, 2]}}`)
+	s, err := ParseSummary(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(struct{ S *Summary }{s})
+	if err != nil || !bytes.Contains(got, []byte(`"new_field":{"x":[1,2]}`)) {
+		t.Errorf("encoding/json: %s, %v", got, err)
+	}
+	if got, err := s.MarshalJSON(); err != nil || !bytes.Equal(got, body) {
+		t.Errorf("MarshalJSON: %s, %v", got, err)
+	}
+	compact, _ := wirejson.Compact(body)
+	if got, err := wirejson.Marshal(s); err != nil || !bytes.Equal(got, compact) {
+		t.Errorf("wirejson: %s, %v; want the bytes without white space", got, err)
+	}
+	built := &Summary{CallSummary: CallSummary{CallSID: new("CA62608e08adc29a8d6dbc9754e659f125")}}
+	if got, err := built.MarshalJSON(); err != nil || !bytes.HasPrefix(got, []byte(`{"account_sid":null,"call_sid":"CA62608e08adc29a8d6dbc9754e659f125"`)) {
+		t.Errorf("a Summary built by hand: %s, %v", got, err)
+	}
+}

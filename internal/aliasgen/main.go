@@ -20,11 +20,12 @@ import (
 )
 
 // notAliased are gen's types the client wraps or replaces with its own:
-// Summary embeds CallSummary, Annotation embeds Annotation, APIError reads
-// Error, SummaryPage, AnnotationUpdate and ListFilter replace their
-// namesakes, and the transport types are the client's business.
+// Annotation embeds Annotation, APIError reads Error, SummaryPage,
+// AnnotationUpdate and ListFilter replace their namesakes, and the
+// transport types are the client's business. (Summary embeds CallSummary,
+// which is aliased, so that a Summary can be built without gen.)
 var notAliased = []string{
-	"Annotation", "AnnotationUpdate", "CallSummary", "Client", "ClientInterface", "ClientOption",
+	"Annotation", "AnnotationUpdate", "Client", "ClientInterface", "ClientOption",
 	"Error", "FetchSummaryParams", "HttpRequestDoer", "ListSummariesParams", "RequestEditorFn",
 	"SummaryPage", "UpdateAnnotationFormdataRequestBody",
 }
