@@ -15,6 +15,30 @@ import (
 	"github.com/oapi-codegen/runtime"
 )
 
+// Defines values for AgentSessionState.
+const (
+	AgentSessionStateEnded   AgentSessionState = "ended"
+	AgentSessionStateFailure AgentSessionState = "failure"
+	AgentSessionStateHungUp  AgentSessionState = "hung_up"
+	AgentSessionStateUnknown AgentSessionState = "unknown"
+)
+
+// Valid indicates whether the value is a known member of the AgentSessionState enum.
+func (e AgentSessionState) Valid() bool {
+	switch e {
+	case AgentSessionStateEnded:
+		return true
+	case AgentSessionStateFailure:
+		return true
+	case AgentSessionStateHungUp:
+		return true
+	case AgentSessionStateUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnnotationAnsweredBy.
 const (
 	AnnotationAnsweredByHuman             AnnotationAnsweredBy = "human"
@@ -63,6 +87,60 @@ func (e AnsweredBy) Valid() bool {
 	case AnsweredByMachineStart:
 		return true
 	case AnsweredByUnknown:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for AnsweredByAnnotation.
+const (
+	AnsweredByAnnotationHuman   AnsweredByAnnotation = "human"
+	AnsweredByAnnotationMachine AnsweredByAnnotation = "machine"
+)
+
+// Valid indicates whether the value is a known member of the AnsweredByAnnotation enum.
+func (e AnsweredByAnnotation) Valid() bool {
+	switch e {
+	case AnsweredByAnnotationHuman:
+		return true
+	case AnsweredByAnnotationMachine:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BrandedType.
+const (
+	BrandedTypeInBand    BrandedType = "in_band"
+	BrandedTypeOutOfBand BrandedType = "out_of_band"
+)
+
+// Valid indicates whether the value is a known member of the BrandedType enum.
+func (e BrandedType) Valid() bool {
+	switch e {
+	case BrandedTypeInBand:
+		return true
+	case BrandedTypeOutOfBand:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BusinessProfileIdentity.
+const (
+	BusinessProfileIdentityDirectCustomer       BusinessProfileIdentity = "direct_customer"
+	BusinessProfileIdentityIsvResellerOrPartner BusinessProfileIdentity = "isv_reseller_or_partner"
+)
+
+// Valid indicates whether the value is a known member of the BusinessProfileIdentity enum.
+func (e BusinessProfileIdentity) Valid() bool {
+	switch e {
+	case BusinessProfileIdentityDirectCustomer:
+		return true
+	case BusinessProfileIdentityIsvResellerOrPartner:
 		return true
 	default:
 		return false
@@ -174,6 +252,24 @@ func (e BusinessProfileIndustry) Valid() bool {
 	case BusinessProfileIndustryTransportation:
 		return true
 	case BusinessProfileIndustryTravel:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for BusinessProfileType.
+const (
+	BusinessProfileTypePrimary   BusinessProfileType = "primary"
+	BusinessProfileTypeSecondary BusinessProfileType = "secondary"
+)
+
+// Valid indicates whether the value is a known member of the BusinessProfileType enum.
+func (e BusinessProfileType) Valid() bool {
+	switch e {
+	case BusinessProfileTypePrimary:
+		return true
+	case BusinessProfileTypeSecondary:
 		return true
 	default:
 		return false
@@ -543,76 +639,51 @@ func (e VoiceIntegrityUseCase) Valid() bool {
 	}
 }
 
-// Defines values for ListSummariesParamsAnsweredByAnnotation.
-const (
-	ListSummariesParamsAnsweredByAnnotationHuman   ListSummariesParamsAnsweredByAnnotation = "human"
-	ListSummariesParamsAnsweredByAnnotationMachine ListSummariesParamsAnsweredByAnnotation = "machine"
-)
-
-// Valid indicates whether the value is a known member of the ListSummariesParamsAnsweredByAnnotation enum.
-func (e ListSummariesParamsAnsweredByAnnotation) Valid() bool {
-	switch e {
-	case ListSummariesParamsAnsweredByAnnotationHuman:
-		return true
-	case ListSummariesParamsAnsweredByAnnotationMachine:
-		return true
-	default:
-		return false
-	}
+// AgentInterruptions defines model for AgentInterruptions.
+type AgentInterruptions struct {
+	AgentToCustomer *int `json:"agent_to_customer,omitempty"`
+	CustomerToAgent *int `json:"customer_to_agent,omitempty"`
 }
 
-// Defines values for ListSummariesParamsBrandedType.
-const (
-	ListSummariesParamsBrandedTypeInBand    ListSummariesParamsBrandedType = "in_band"
-	ListSummariesParamsBrandedTypeOutOfBand ListSummariesParamsBrandedType = "out_of_band"
-)
-
-// Valid indicates whether the value is a known member of the ListSummariesParamsBrandedType enum.
-func (e ListSummariesParamsBrandedType) Valid() bool {
-	switch e {
-	case ListSummariesParamsBrandedTypeInBand:
-		return true
-	case ListSummariesParamsBrandedTypeOutOfBand:
-		return true
-	default:
-		return false
-	}
+// AgentRateStats Statistics of a rate or latency over an agent session.
+type AgentRateStats struct {
+	Avg *float64 `json:"avg,omitempty"`
+	Max *float64 `json:"max,omitempty"`
+	Min *float64 `json:"min,omitempty"`
 }
 
-// Defines values for ListSummariesParamsBusinessProfileIdentity.
-const (
-	ListSummariesParamsBusinessProfileIdentityDirectCustomer       ListSummariesParamsBusinessProfileIdentity = "direct_customer"
-	ListSummariesParamsBusinessProfileIdentityIsvResellerOrPartner ListSummariesParamsBusinessProfileIdentity = "isv_reseller_or_partner"
-)
+// AgentSessionState defines model for AgentSessionState.
+type AgentSessionState string
 
-// Valid indicates whether the value is a known member of the ListSummariesParamsBusinessProfileIdentity enum.
-func (e ListSummariesParamsBusinessProfileIdentity) Valid() bool {
-	switch e {
-	case ListSummariesParamsBusinessProfileIdentityDirectCustomer:
-		return true
-	case ListSummariesParamsBusinessProfileIdentityIsvResellerOrPartner:
-		return true
-	default:
-		return false
-	}
+// AgentSessionSummary An AI agent session (ConversationRelay) of the call.
+type AgentSessionSummary struct {
+	ApplicationLatencyMs *AgentRateStats     `json:"application_latency_ms,omitempty"`
+	Interruptions        *AgentInterruptions `json:"interruptions,omitempty"`
+	NetworkLatencyMs     *AgentRateStats     `json:"network_latency_ms,omitempty"`
+	SessionID            *string             `json:"session_id,omitempty"`
+	SessionState         *AgentSessionState  `json:"session_state,omitempty"`
+
+	// SttLatencyMs Speech-to-text latency, in milliseconds.
+	SttLatencyMs       *AgentRateStats  `json:"stt_latency_ms,omitempty"`
+	TimeToFirstAudioMs *AgentRateStats  `json:"time_to_first_audio_ms,omitempty"`
+	Tokens             *AgentTokenStats `json:"tokens,omitempty"`
+
+	// TtsLatencyMs Text-to-speech latency, in milliseconds.
+	TtsLatencyMs *AgentRateStats `json:"tts_latency_ms,omitempty"`
+	Turns        *int            `json:"turns,omitempty"`
+	Words        *AgentWordStats `json:"words,omitempty"`
 }
 
-// Defines values for ListSummariesParamsBusinessProfileType.
-const (
-	ListSummariesParamsBusinessProfileTypePrimary   ListSummariesParamsBusinessProfileType = "primary"
-	ListSummariesParamsBusinessProfileTypeSecondary ListSummariesParamsBusinessProfileType = "secondary"
-)
+// AgentTokenStats defines model for AgentTokenStats.
+type AgentTokenStats struct {
+	TokensPerSecond *AgentRateStats `json:"tokens_per_second,omitempty"`
+	Total           *int            `json:"total,omitempty"`
+}
 
-// Valid indicates whether the value is a known member of the ListSummariesParamsBusinessProfileType enum.
-func (e ListSummariesParamsBusinessProfileType) Valid() bool {
-	switch e {
-	case ListSummariesParamsBusinessProfileTypePrimary:
-		return true
-	case ListSummariesParamsBusinessProfileTypeSecondary:
-		return true
-	default:
-		return false
-	}
+// AgentWordStats defines model for AgentWordStats.
+type AgentWordStats struct {
+	Total          *int            `json:"total,omitempty"`
+	WordsPerMinute *AgentRateStats `json:"words_per_minute,omitempty"`
 }
 
 // Annotation Labels set on a call through the Annotation resource.
@@ -621,10 +692,13 @@ type Annotation struct {
 	CallSID           *string               `json:"call_sid,omitempty"`
 	AnsweredBy        *AnnotationAnsweredBy `json:"answered_by,omitempty"`
 	ConnectivityIssue *ConnectivityIssue    `json:"connectivity_issue,omitempty"`
-	QualityIssues     []QualityIssue        `json:"quality_issues,omitempty"`
-	Spam              *bool                 `json:"spam,omitempty"`
 
-	// CallScore 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad.
+	// QualityIssues Known values: QualityIssue. Twilio's response schema types them as plain strings,
+	// so a value not known here is kept.
+	QualityIssues []QualityIssue `json:"quality_issues,omitempty"`
+	Spam          *bool          `json:"spam,omitempty"`
+
+	// CallScore 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad (Twilio's response schema sets no range).
 	CallScore *int `json:"call_score,omitempty"`
 
 	// Comment Free text, up to 100 characters when set through the API.
@@ -652,13 +726,18 @@ type AnnotationUpdate struct {
 	// Incident An incident or ticket reference, at most 100 characters. Not PII.
 	Incident *string `json:"Incident,omitempty"`
 
-	// QualityIssues Quality issues, comma-separated, e.g. `low_volume,choppy_robotic`.
+	// QualityIssues Quality issues, comma-separated, e.g. `low_volume,choppy_robotic`. Known values:
+	// QualityIssue. Twilio lists them in prose only, so a value not known here is sent as
+	// given.
 	QualityIssues *string `json:"QualityIssues,omitempty"`
 	Spam          *bool   `json:"Spam,omitempty"`
 }
 
 // AnsweredBy defines model for AnsweredBy.
 type AnsweredBy string
+
+// AnsweredByAnnotation Values Twilio lists for the AnsweredByAnnotation filter (prose only; it may accept others).
+type AnsweredByAnnotation string
 
 // BrandedCall defines model for BrandedCall.
 type BrandedCall struct {
@@ -675,6 +754,9 @@ type BrandedCall struct {
 	UseCase *string `json:"use_case,omitempty"`
 }
 
+// BrandedType Values Twilio lists for the BrandedType filter (prose only; it may accept others).
+type BrandedType string
+
 // BusinessProfile defines model for BusinessProfile.
 type BusinessProfile struct {
 	BundleSID *string `json:"bundle_sid,omitempty"`
@@ -689,8 +771,15 @@ type BusinessProfile struct {
 	Type *string `json:"type,omitempty"`
 }
 
-// BusinessProfileIndustry defines model for BusinessProfileIndustry.
+// BusinessProfileIdentity Values Twilio lists for the BusinessProfileIdentity filter (prose only; it may accept others).
+type BusinessProfileIdentity string
+
+// BusinessProfileIndustry Values Twilio lists for the BusinessProfileIndustry filter (prose only; it may accept
+// others: its own trust example says `BANKING`).
 type BusinessProfileIndustry string
+
+// BusinessProfileType Values Twilio lists for the BusinessProfileType filter (prose only; it may accept others).
+type BusinessProfileType string
 
 // CallAttributes Call-flow details. Twilio documents more keys than are known here; all are kept in the raw bytes.
 type CallAttributes struct {
@@ -815,6 +904,13 @@ type CallSummary struct {
 
 	// URL The URL of this resource.
 	URL *string `json:"url"`
+
+	// AgentSessionSummaries One summary per AI agent session of the call (ConversationRelay). Source: Twilio's
+	// official Insights document (twilio-oai, `call_summary_agent_session_summary`, which its
+	// summary schema does not reference yet) and twilio-python, which exposes the property
+	// since 2026-08-11; Twilio's docs describe it on "Details: Call Summary"
+	// (`conversation-relay-object`). Typed as far as those sources go.
+	AgentSessionSummaries []AgentSessionSummary `json:"agent_session_summaries"`
 }
 
 // CallType `carrier` (PSTN), `sip` (SIP Interface, SIP domain, `<Dial><Sip>`),
@@ -827,12 +923,7 @@ type ConnectivityIssue string
 // EdgeMetrics Metrics of an edge's two media streams: `inbound` is what the edge received,
 // `outbound` what it sent.
 type EdgeMetrics struct {
-	// Inbound Metrics of one media stream. Gateway edges carry codec, packet counts, loss and
-	// jitter (and latency on SIP edges); the SDK edge adds MOS, RTT and audio levels.
-	Inbound *StreamMetrics `json:"inbound,omitempty"`
-
-	// Outbound Metrics of one media stream. Gateway edges carry codec, packet counts, loss and
-	// jitter (and latency on SIP edges); the SDK edge adds MOS, RTT and audio levels.
+	Inbound  *StreamMetrics `json:"inbound,omitempty"`
 	Outbound *StreamMetrics `json:"outbound,omitempty"`
 }
 
@@ -1020,10 +1111,8 @@ type SDKEdgeProperties struct {
 // SDKEvents defines model for SDKEvents.
 type SDKEvents struct {
 	// Errors Errors by Twilio error code → occurrences.
-	Errors map[string]int `json:"errors,omitempty"`
-
-	// Feedback End-user feedback gathered by the SDK (shape uncertain).
-	Feedback *SDKFeedback `json:"feedback,omitempty"`
+	Errors   map[string]int `json:"errors,omitempty"`
+	Feedback *SDKFeedback   `json:"feedback,omitempty"`
 
 	// Groups Events by group (e.g. `network-quality-warning-raised`) → count.
 	Groups map[string]int `json:"groups,omitempty"`
@@ -1150,7 +1239,7 @@ type VoiceIntegrity struct {
 	UseCase *string `json:"use_case,omitempty"`
 }
 
-// VoiceIntegrityUseCase defines model for VoiceIntegrityUseCase.
+// VoiceIntegrityUseCase Values Twilio lists for the VoiceIntegrityUseCase filter (prose only; it may accept others).
 type VoiceIntegrityUseCase string
 
 // CallSID defines model for CallSid.
@@ -1198,13 +1287,16 @@ type ListSummariesParams struct {
 	// EndTime Calls that started before this time, in the form of `StartTime`. Twilio's default is `0m` (now).
 	EndTime *ListTime `form:"EndTime,omitempty" json:"EndTime,omitempty"`
 
-	// CallType Call types, comma-separated.
+	// CallType Call types, comma-separated. Known values: CallType. Twilio lists them in prose
+	// only, so a value not known here is sent as given.
 	CallType []CallType `form:"CallType,omitempty" json:"CallType,omitempty"`
 
-	// CallState Call states, comma-separated.
+	// CallState Call states, comma-separated. Known values: CallState. Twilio lists them in prose
+	// only, so a value not known here is sent as given.
 	CallState []CallState `form:"CallState,omitempty" json:"CallState,omitempty"`
 
-	// Direction Call directions, comma-separated.
+	// Direction Call directions, comma-separated. Known values: CallDirection. Twilio lists them in
+	// prose only, so a value not known here is sent as given.
 	Direction []CallDirection `form:"Direction,omitempty" json:"Direction,omitempty"`
 
 	// ProcessingState Which summaries: `completed`, `started`, `partial` or `all`. Note that this enum
@@ -1224,13 +1316,15 @@ type ListSummariesParams struct {
 	// AnsweredBy The Answering Machine Detection result.
 	AnsweredBy *AnsweredBy `form:"AnsweredBy,omitempty" json:"AnsweredBy,omitempty"`
 
-	// AnsweredByAnnotation The annotated answerer, `human` or `machine`.
-	AnsweredByAnnotation *ListSummariesParamsAnsweredByAnnotation `form:"AnsweredByAnnotation,omitempty" json:"AnsweredByAnnotation,omitempty"`
+	// AnsweredByAnnotation The annotated answerer. Known values: AnsweredByAnnotation (prose only in Twilio's document: others are sent as given).
+	AnsweredByAnnotation *AnsweredByAnnotation `form:"AnsweredByAnnotation,omitempty" json:"AnsweredByAnnotation,omitempty"`
 
-	// ConnectivityIssueAnnotation Annotated connectivity issues, comma-separated.
+	// ConnectivityIssueAnnotation Annotated connectivity issues, comma-separated. Known values: ConnectivityIssue
+	// (prose only in Twilio's document: others are sent as given).
 	ConnectivityIssueAnnotation []ConnectivityIssue `form:"ConnectivityIssueAnnotation,omitempty" json:"ConnectivityIssueAnnotation,omitempty"`
 
-	// QualityIssueAnnotation Annotated quality issues, comma-separated.
+	// QualityIssueAnnotation Annotated quality issues, comma-separated. Known values: QualityIssue (prose only
+	// in Twilio's document: others are sent as given).
 	QualityIssueAnnotation []QualityIssue `form:"QualityIssueAnnotation,omitempty" json:"QualityIssueAnnotation,omitempty"`
 
 	// SpamAnnotation Calls annotated as spam (or not).
@@ -1251,8 +1345,8 @@ type ListSummariesParams struct {
 	// BrandedLogo Whether the branded logo was displayed during an in-band branded call.
 	BrandedLogo *bool `form:"BrandedLogo,omitempty" json:"BrandedLogo,omitempty"`
 
-	// BrandedType In-band or out-of-band Branded Call.
-	BrandedType *ListSummariesParamsBrandedType `form:"BrandedType,omitempty" json:"BrandedType,omitempty"`
+	// BrandedType In-band or out-of-band Branded Call. Known values: BrandedType (prose only in Twilio's document: others are sent as given).
+	BrandedType *BrandedType `form:"BrandedType,omitempty" json:"BrandedType,omitempty"`
 
 	// BrandedUseCase The purpose given when in-band branded calling was set up.
 	BrandedUseCase *string `form:"BrandedUseCase,omitempty" json:"BrandedUseCase,omitempty"`
@@ -1263,20 +1357,20 @@ type ListSummariesParams struct {
 	// VoiceIntegrityBundleSID The Voice Integrity profile SID.
 	VoiceIntegrityBundleSID *string `form:"VoiceIntegrityBundleSid,omitempty" json:"VoiceIntegrityBundleSid,omitempty"`
 
-	// VoiceIntegrityUseCase The Voice Integrity use case.
+	// VoiceIntegrityUseCase The Voice Integrity use case. Known values: VoiceIntegrityUseCase (prose only in Twilio's document: others are sent as given).
 	VoiceIntegrityUseCase *VoiceIntegrityUseCase `form:"VoiceIntegrityUseCase,omitempty" json:"VoiceIntegrityUseCase,omitempty"`
 
-	// BusinessProfileIdentity The business identity.
-	BusinessProfileIdentity *ListSummariesParamsBusinessProfileIdentity `form:"BusinessProfileIdentity,omitempty" json:"BusinessProfileIdentity,omitempty"`
+	// BusinessProfileIdentity The business identity. Known values: BusinessProfileIdentity (prose only in Twilio's document: others are sent as given).
+	BusinessProfileIdentity *BusinessProfileIdentity `form:"BusinessProfileIdentity,omitempty" json:"BusinessProfileIdentity,omitempty"`
 
-	// BusinessProfileIndustry The business industry.
+	// BusinessProfileIndustry The business industry. Known values: BusinessProfileIndustry (prose only in Twilio's document, whose own trust example says `BANKING`: others are sent as given).
 	BusinessProfileIndustry *BusinessProfileIndustry `form:"BusinessProfileIndustry,omitempty" json:"BusinessProfileIndustry,omitempty"`
 
 	// BusinessProfileBundleSID The Business Profile bundle SID.
 	BusinessProfileBundleSID *string `form:"BusinessProfileBundleSid,omitempty" json:"BusinessProfileBundleSid,omitempty"`
 
-	// BusinessProfileType The Business Profile type.
-	BusinessProfileType *ListSummariesParamsBusinessProfileType `form:"BusinessProfileType,omitempty" json:"BusinessProfileType,omitempty"`
+	// BusinessProfileType The Business Profile type. Known values: BusinessProfileType (prose only in Twilio's document: others are sent as given).
+	BusinessProfileType *BusinessProfileType `form:"BusinessProfileType,omitempty" json:"BusinessProfileType,omitempty"`
 
 	// PageSize Summaries per page, 1 to 1000. Twilio's default is 50 (its examples show 25).
 	PageSize *int64 `form:"PageSize,omitempty" json:"PageSize,omitempty"`
@@ -1287,18 +1381,6 @@ type ListSummariesParams struct {
 	// PageToken The page token issued by the API in `next_page_url`.
 	PageToken *string `form:"PageToken,omitempty" json:"PageToken,omitempty"`
 }
-
-// ListSummariesParamsAnsweredByAnnotation defines parameters for ListSummaries.
-type ListSummariesParamsAnsweredByAnnotation string
-
-// ListSummariesParamsBrandedType defines parameters for ListSummaries.
-type ListSummariesParamsBrandedType string
-
-// ListSummariesParamsBusinessProfileIdentity defines parameters for ListSummaries.
-type ListSummariesParamsBusinessProfileIdentity string
-
-// ListSummariesParamsBusinessProfileType defines parameters for ListSummaries.
-type ListSummariesParamsBusinessProfileType string
 
 // FetchSummaryParams defines parameters for FetchSummary.
 type FetchSummaryParams struct {
@@ -1401,13 +1483,16 @@ type ClientInterface interface {
 
 	// FetchAnnotation Fetch the annotation of a call
 	//
+	// The labels set on a call. Twilio documents this resource for US1 only.
+	//
 	// Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
 	FetchAnnotation(ctx context.Context, callSID CallSID, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// UpdateAnnotationWithBody Update the annotation of a call
 	//
 	// Sets the labels of a call, during or after it, while its summary is reachable
-	// through the API. Only the fields sent change.
+	// through the API. Only the fields sent change. Twilio documents this resource for
+	// US1 only.
 	//
 	// Takes any type of body and a specified content type.
 	//
@@ -1417,7 +1502,8 @@ type ClientInterface interface {
 	// UpdateAnnotationWithFormdataBody Update the annotation of a call
 	//
 	// Sets the labels of a call, during or after it, while its summary is reachable
-	// through the API. Only the fields sent change.
+	// through the API. Only the fields sent change. Twilio documents this resource for
+	// US1 only.
 	//
 	// Takes a body of the `application/x-www-form-urlencoded` content type.
 	//
@@ -1459,6 +1545,8 @@ func (c *Client) ListSummaries(ctx context.Context, params *ListSummariesParams,
 
 // FetchAnnotation Fetch the annotation of a call
 //
+// The labels set on a call. Twilio documents this resource for US1 only.
+//
 // Corresponds with GET /v1/Voice/{CallSid}/Annotation (the `FetchAnnotation` operationId).
 func (c *Client) FetchAnnotation(ctx context.Context, callSID CallSID, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewFetchAnnotationRequest(c.Server, callSID)
@@ -1475,7 +1563,8 @@ func (c *Client) FetchAnnotation(ctx context.Context, callSID CallSID, reqEditor
 // UpdateAnnotationWithBody Update the annotation of a call
 //
 // Sets the labels of a call, during or after it, while its summary is reachable
-// through the API. Only the fields sent change.
+// through the API. Only the fields sent change. Twilio documents this resource for
+// US1 only.
 //
 // Takes any type of body and a specified content type.
 //
@@ -1495,7 +1584,8 @@ func (c *Client) UpdateAnnotationWithBody(ctx context.Context, callSID CallSID, 
 // UpdateAnnotationWithFormdataBody Update the annotation of a call
 //
 // Sets the labels of a call, during or after it, while its summary is reachable
-// through the API. Only the fields sent change.
+// through the API. Only the fields sent change. Twilio documents this resource for
+// US1 only.
 //
 // Takes a body of the `application/x-www-form-urlencoded` content type.
 //

@@ -30,6 +30,13 @@ type seedProperty struct {
 // with ours: same JSON name, type, format, enum, pattern, lengths and
 // nullability. Where the seed leaves a property untyped, ours must be a typed
 // object.
+// afterTheSeed are the summary's properties Twilio added after the seed
+// page was written, with where each is documented. Twilio adds properties
+// without notice: no list is complete.
+var afterTheSeed = map[string]string{
+	"agent_session_summaries": "twilio-python (2026-08-11, commit eba3466) and Twilio's official document's call_summary_agent_session_summary",
+}
+
 func TestSeedFidelity(t *testing.T) {
 	raw, err := os.ReadFile("testdata/seed-call-summary-schema.json")
 	if err != nil {
@@ -92,8 +99,8 @@ func TestSeedFidelity(t *testing.T) {
 		t.Errorf("%d of 23 seed properties matched", matched)
 	}
 	for name := range ours.Properties {
-		if _, ok := seed.Properties[name]; !ok {
-			t.Errorf("%s: not in the seed; add it to the fidelity data with its source or remove it", name)
+		if _, ok := seed.Properties[name]; !ok && afterTheSeed[name] == "" {
+			t.Errorf("%s: not in the seed; add it to afterTheSeed with its source, or remove it", name)
 		}
 	}
 }

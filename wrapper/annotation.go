@@ -39,7 +39,9 @@ func (a *Annotation) Raw() []byte {
 type AnnotationUpdate struct {
 	AnsweredBy        *AnnotationAnsweredBy // human, machine or unknown_answered_by
 	ConnectivityIssue *ConnectivityIssue
-	// QualityIssues replaces the call's list of quality issues.
+	// QualityIssues replaces the call's list of quality issues. Twilio
+	// lists their values in prose only: one this SDK does not know is
+	// sent as given.
 	QualityIssues []QualityIssue
 	Spam          *bool
 	// CallScore: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad.
@@ -69,7 +71,7 @@ func (u *AnnotationUpdate) form() (gen.AnnotationUpdate, error) {
 	if err := checkEnumPtr(e, "ConnectivityIssue", u.ConnectivityIssue, wantConnectivity); err != nil {
 		return f, err
 	}
-	if err := checkEnums(e, "QualityIssues", u.QualityIssues, wantQualityIssue); err != nil {
+	if err := checkItems(e, "QualityIssues", u.QualityIssues); err != nil {
 		return f, err
 	}
 	if u.CallScore != nil && (*u.CallScore < 1 || *u.CallScore > 5) {
@@ -110,7 +112,8 @@ func (u *AnnotationUpdate) form() (gen.AnnotationUpdate, error) {
 	return f, nil
 }
 
-// FetchAnnotation fetches the labels set on a call. A GET, retried like
+// FetchAnnotation fetches the labels set on a call. Twilio documents the
+// annotation resource for US1 only. A GET, retried like
 // FetchSummary. Errors: ErrInvalidCallSID before any request; then as for
 // FetchSummary (*APIError: errors.Is(err, ErrNotFound) for an unknown call).
 func (c *Client) FetchAnnotation(ctx context.Context, callSID string) (*Annotation, error) {
@@ -125,7 +128,8 @@ func (c *Client) FetchAnnotation(ctx context.Context, callSID string) (*Annotati
 }
 
 // UpdateAnnotation sets the fields of update on a call's annotation and
-// returns the annotation as Twilio now holds it. The POST is validated
+// returns the annotation as Twilio now holds it. Twilio documents the
+// annotation resource for US1 only. The POST is validated
 // first (ErrInvalidCallSID, ErrInvalidAnnotation: nothing is sent), and is
 // retried only when Twilio certainly did not apply it: on 429, and when
 // the connection could not be made. After a 5xx, a reset or a timeout the

@@ -109,6 +109,14 @@ func TestUpdateAnnotationSendsTheForm(t *testing.T) {
 	if fmt.Sprint(form) != "map[Spam:[false]]" {
 		t.Errorf("form %v", form)
 	}
+
+	// A quality issue Twilio lists in prose only is sent as given.
+	if _, err := hs.c.UpdateAnnotation(context.Background(), testCallSID, AnnotationUpdate{QualityIssues: []gen.QualityIssue{"echo", "robotic"}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := form.Get("QualityIssues"); got != "echo,robotic" {
+		t.Errorf("QualityIssues = %q", got)
+	}
 }
 
 func TestUpdateAnnotationInvalid(t *testing.T) {
@@ -121,7 +129,7 @@ func TestUpdateAnnotationInvalid(t *testing.T) {
 		{"score 6", testCallSID, "CallScore is 6", AnnotationUpdate{CallScore: new(6)}},
 		{"answered by", testCallSID, `AnsweredBy "machine_start": want one of human, machine, unknown_answered_by`, AnnotationUpdate{AnsweredBy: new(gen.AnnotationAnsweredBy("machine_start"))}},
 		{"connectivity", testCallSID, "ConnectivityIssue", AnnotationUpdate{ConnectivityIssue: new(gen.ConnectivityIssue("none"))}},
-		{"quality", testCallSID, `QualityIssues[1] "robotic"`, AnnotationUpdate{QualityIssues: []gen.QualityIssue{"echo", "robotic"}}},
+		{"empty quality issue", testCallSID, "QualityIssues[1] is empty", AnnotationUpdate{QualityIssues: []gen.QualityIssue{"echo", ""}}},
 		{"comment 101 characters", testCallSID, "Comment is 101 characters long: want at most 100", AnnotationUpdate{Comment: new(strings.Repeat("ü", 101))}},
 		{"incident 101 characters", testCallSID, "Incident is 101 characters long", AnnotationUpdate{Incident: new(strings.Repeat("x", 101))}},
 		{"invalid UTF-8", testCallSID, "Comment is not valid UTF-8", AnnotationUpdate{Comment: new("\xff")}},

@@ -6,6 +6,11 @@ import "github.com/voiceinsights/callsummary/gen"
 
 // The document's object types, as package gen generates them.
 type (
+	AgentInterruptions    = gen.AgentInterruptions
+	AgentRateStats        = gen.AgentRateStats
+	AgentSessionSummary   = gen.AgentSessionSummary
+	AgentTokenStats       = gen.AgentTokenStats
+	AgentWordStats        = gen.AgentWordStats
 	BrandedCall           = gen.BrandedCall
 	BusinessProfile       = gen.BusinessProfile
 	CallAttributes        = gen.CallAttributes
@@ -37,9 +42,14 @@ type (
 // a Valid method that says whether a value is one the document lists.
 // Twilio adds values without notice; a value not listed still decodes.
 type (
+	AgentSessionState       = gen.AgentSessionState
 	AnnotationAnsweredBy    = gen.AnnotationAnsweredBy
 	AnsweredBy              = gen.AnsweredBy
+	AnsweredByAnnotation    = gen.AnsweredByAnnotation
+	BrandedType             = gen.BrandedType
+	BusinessProfileIdentity = gen.BusinessProfileIdentity
 	BusinessProfileIndustry = gen.BusinessProfileIndustry
+	BusinessProfileType     = gen.BusinessProfileType
 	CallDirection           = gen.CallDirection
 	CallState               = gen.CallState
 	CallType                = gen.CallType
@@ -49,10 +59,14 @@ type (
 	QualityIssue            = gen.QualityIssue
 	SortBy                  = gen.SortBy
 	VoiceIntegrityUseCase   = gen.VoiceIntegrityUseCase
-	AnsweredByAnnotation    = gen.ListSummariesParamsAnsweredByAnnotation
-	BrandedType             = gen.ListSummariesParamsBrandedType
-	BusinessProfileIdentity = gen.ListSummariesParamsBusinessProfileIdentity
-	BusinessProfileType     = gen.ListSummariesParamsBusinessProfileType
+)
+
+// The values of AgentSessionState.
+const (
+	AgentSessionStateEnded   = gen.AgentSessionStateEnded
+	AgentSessionStateFailure = gen.AgentSessionStateFailure
+	AgentSessionStateHungUp  = gen.AgentSessionStateHungUp
+	AgentSessionStateUnknown = gen.AgentSessionStateUnknown
 )
 
 // The values of AnnotationAnsweredBy.
@@ -71,6 +85,24 @@ const (
 	AnsweredByMachineEndSilence = gen.AnsweredByMachineEndSilence
 	AnsweredByMachineStart      = gen.AnsweredByMachineStart
 	AnsweredByUnknown           = gen.AnsweredByUnknown
+)
+
+// The values of AnsweredByAnnotation.
+const (
+	AnsweredByAnnotationHuman   = gen.AnsweredByAnnotationHuman
+	AnsweredByAnnotationMachine = gen.AnsweredByAnnotationMachine
+)
+
+// The values of BrandedType.
+const (
+	BrandedTypeInBand    = gen.BrandedTypeInBand
+	BrandedTypeOutOfBand = gen.BrandedTypeOutOfBand
+)
+
+// The values of BusinessProfileIdentity.
+const (
+	BusinessProfileIdentityDirectCustomer       = gen.BusinessProfileIdentityDirectCustomer
+	BusinessProfileIdentityIsvResellerOrPartner = gen.BusinessProfileIdentityIsvResellerOrPartner
 )
 
 // The values of BusinessProfileIndustry.
@@ -108,6 +140,12 @@ const (
 	BusinessProfileIndustryTelecommunications      = gen.BusinessProfileIndustryTelecommunications
 	BusinessProfileIndustryTransportation          = gen.BusinessProfileIndustryTransportation
 	BusinessProfileIndustryTravel                  = gen.BusinessProfileIndustryTravel
+)
+
+// The values of BusinessProfileType.
+const (
+	BusinessProfileTypePrimary   = gen.BusinessProfileTypePrimary
+	BusinessProfileTypeSecondary = gen.BusinessProfileTypeSecondary
 )
 
 // The values of CallDirection.
@@ -229,28 +267,4 @@ const (
 	VoiceIntegrityUseCaseTelehealth             = gen.VoiceIntegrityUseCaseTelehealth
 	VoiceIntegrityUseCaseTelemarketing          = gen.VoiceIntegrityUseCaseTelemarketing
 	VoiceIntegrityUseCaseTherapyIndividualGroup = gen.VoiceIntegrityUseCaseTherapyIndividualGroup
-)
-
-// The values of AnsweredByAnnotation.
-const (
-	AnsweredByAnnotationHuman   = gen.ListSummariesParamsAnsweredByAnnotationHuman
-	AnsweredByAnnotationMachine = gen.ListSummariesParamsAnsweredByAnnotationMachine
-)
-
-// The values of BrandedType.
-const (
-	BrandedTypeInBand    = gen.ListSummariesParamsBrandedTypeInBand
-	BrandedTypeOutOfBand = gen.ListSummariesParamsBrandedTypeOutOfBand
-)
-
-// The values of BusinessProfileIdentity.
-const (
-	BusinessProfileIdentityDirectCustomer       = gen.ListSummariesParamsBusinessProfileIdentityDirectCustomer
-	BusinessProfileIdentityIsvResellerOrPartner = gen.ListSummariesParamsBusinessProfileIdentityIsvResellerOrPartner
-)
-
-// The values of BusinessProfileType.
-const (
-	BusinessProfileTypePrimary   = gen.ListSummariesParamsBusinessProfileTypePrimary
-	BusinessProfileTypeSecondary = gen.ListSummariesParamsBusinessProfileTypeSecondary
 )

@@ -15,7 +15,11 @@ import (
 // new(true) or new(false) sends the value; nil does not.
 //
 // Every field is checked before a request is sent; a wrong one fails with
-// ErrInvalidFilter, naming the field and what it accepts.
+// ErrInvalidFilter, naming the field and what it accepts. Only
+// ProcessingState, SortBy and AnsweredBy must hold a value of their enum:
+// Twilio's own document makes those enums, and lists the other filters'
+// values in prose only, so a value this SDK does not know (a new call
+// type, say) is sent as given.
 type ListFilter struct {
 	// The parties: an E.164 number, a SIP URI or a Client name. PII: never
 	// logged by this package.
@@ -91,24 +95,21 @@ var (
 func (f ListFilter) Validate() error { return f.validate(time.Now()) }
 
 // validate checks every field; now resolves relative bounds to compare
-// Start with End.
+// Start with End. Only the values Twilio's own document gives as enums
+// (ProcessingState, SortBy, AnsweredBy) are checked against a list: the
+// other filters' values Twilio lists in prose only, and a value not known
+// here is sent as given, since Twilio may accept it.
 func (f *ListFilter) validate(now time.Time) error {
 	e := ErrInvalidFilter
 	for _, err := range []error{
-		checkEnums(e, "CallTypes", f.CallTypes, wantCallType),
-		checkEnums(e, "CallStates", f.CallStates, wantCallState),
-		checkEnums(e, "Directions", f.Directions, wantDirection),
 		checkEnum(e, "ProcessingState", f.ProcessingState, wantListState),
 		checkEnum(e, "SortBy", f.SortBy, wantSortBy),
 		checkEnum(e, "AnsweredBy", f.AnsweredBy, wantAnsweredBy),
-		checkEnum(e, "AnsweredByAnnotation", f.AnsweredByAnnotation, wantAnnotatedBy),
-		checkEnums(e, "ConnectivityIssueAnnotations", f.ConnectivityIssueAnnotations, wantConnectivity),
-		checkEnums(e, "QualityIssueAnnotations", f.QualityIssueAnnotations, wantQualityIssue),
-		checkEnum(e, "BrandedType", f.BrandedType, wantBrandedType),
-		checkEnum(e, "VoiceIntegrityUseCase", f.VoiceIntegrityUseCase, wantIntegrityUseCase),
-		checkEnum(e, "BusinessProfileIdentity", f.BusinessProfileIdentity, wantProfileIdentity),
-		checkEnum(e, "BusinessProfileIndustry", f.BusinessProfileIndustry, wantIndustry),
-		checkEnum(e, "BusinessProfileType", f.BusinessProfileType, wantProfileType),
+		checkItems(e, "CallTypes", f.CallTypes),
+		checkItems(e, "CallStates", f.CallStates),
+		checkItems(e, "Directions", f.Directions),
+		checkItems(e, "ConnectivityIssueAnnotations", f.ConnectivityIssueAnnotations),
+		checkItems(e, "QualityIssueAnnotations", f.QualityIssueAnnotations),
 		f.Start.check("Start"),
 		f.End.check("End"),
 	} {

@@ -74,7 +74,7 @@ func TestAnnotateUsageErrorsSendNothing(t *testing.T) {
 	}{
 		{[]string{readmeSID, "--score", "6"}, "CallScore is 6: want 1 (Bad) to 5 (Excellent)"},
 		{[]string{readmeSID, "--score", "two"}, `invalid value "two" for flag -score: want a whole number`},
-		{[]string{readmeSID, "--issue", "robotic"}, `QualityIssues[0] "robotic"`},
+		{[]string{readmeSID, "--answered-by", "robot"}, `AnsweredBy "robot"`},
 		{[]string{readmeSID, "--answered-by", "machine_start"}, "AnsweredBy"},
 		{[]string{readmeSID, "--connectivity", "none"}, "ConnectivityIssue"},
 		{[]string{readmeSID, "--comment", strings.Repeat("é", 101)}, "Comment is 101 characters long"},

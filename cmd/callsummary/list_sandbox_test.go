@@ -55,7 +55,7 @@ func TestAnnotateSandbox(t *testing.T) {
 // A refused filter or update is reported before the sandbox is started.
 func TestUsageErrorsStartNoSandbox(t *testing.T) {
 	for _, args := range [][]string{
-		{"list", "--call-type", "pstn"},
+		{"list", "--sort-by", "duration"},
 		{"annotate", readmeSID, "--score", "9"},
 	} {
 		r := runCLI(t, t.Context(), nil, "", args...)

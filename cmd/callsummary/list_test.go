@@ -206,9 +206,9 @@ func TestListUsageErrorsSendNothing(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--call-type", "pstn"}, `CallTypes[0] "pstn": want one of carrier, client, sip, trunking, whatsapp`},
+		{[]string{"--call-type", "carrier,,sip"}, `empty item in "carrier,,sip"`},
 		{[]string{"--call-type", "sip,"}, "empty item"},
-		{[]string{"--direction", "outbound-api"}, "Directions[0]"},
+		{[]string{"--answered-by", "robot"}, `AnsweredBy "robot"`},
 		{[]string{"--processing-state", "complete"}, "ProcessingState"},
 		{[]string{"--since", "yesterday"}, `--since: "yesterday" is not a duration`},
 		{[]string{"--since", "-4h"}, "negative"},

@@ -56,6 +56,8 @@ func catalogue() []fixtureSpec {
 			complete: fixtureSource{example: "ClientCall"}},
 		{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary exists",
 			partial: fixtureSource{example: "PartialClientCall"}},
+		{sid: "CA7a63e1d4b2c94f0e8d1a5b6c7d8e9f01", description: "PSTN call answered by an AI agent (ConversationRelay), with agent_session_summaries",
+			complete: fixtureSource{example: "AgentCall"}},
 		{sid: "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", description: "Twilio's documented example (call_sid made valid), complete and partial",
 			complete: fixtureSource{example: "SeedComplete"}, partial: fixtureSource{example: "SeedPartial"}},
 		{sid: "CA67d894ec58cb5185cbf2afff2e778203", description: "Voice SDK call without sdk_edge (the SDK reported nothing)",
