@@ -161,9 +161,14 @@ func faultCases() []faultCase {
 			faults: always(sandbox.Fault{Kind: sandbox.FaultInvalidJSON}), requests: 1, attempts: 1,
 			want: "*callsummary.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "unexpected EOF"},
 			check: wantDecodeOffset(func(full int) int64 { return int64(full / 2) })},
-		{name: "schema violation (call_type pstn, duration a string)", expect: "not retry; the string duration cannot decode: *DecodeError naming the field",
+		{name: "schema violation (call_type pstn, duration a string)", expect: "not retry; decode it: the string duration is left zero and reported, call_type pstn kept as it is",
 			faults: always(sandbox.Fault{Kind: sandbox.FaultSchemaViolation}), requests: 1, attempts: 1,
-			want: "*callsummary.DecodeError at byte", msg: []string{"decoding summary (HTTP 200) at byte", "duration"}},
+			want: "success with decode issues at /duration",
+			check: func(t *testing.T, _ error, s *callsummary.Summary, _ *sandbox.Server) {
+				if s == nil || s.Duration != nil || s.CallType == nil || string(*s.CallType) != "pstn" || s.CarrierEdge == nil {
+					t.Errorf("summary %v, want every field but duration, call_type pstn", s)
+				}
+			}},
 		{name: "schema violation, validating transport (fail mode)", expect: "not retry; *conformance.ValidationError naming both pointers",
 			faults: always(sandbox.Fault{Kind: sandbox.FaultSchemaViolation}), validate: true, requests: 1, attempts: 1,
 			want: "*conformance.ValidationError at /call_type, /duration", msg: []string{"200 response violates the document", "/call_type", "/duration"}},

@@ -13,6 +13,22 @@ import (
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
+// outcomeOf is outcome, and for a success whose summary holds values that
+// did not fit their types, where they are: "success with decode issues at
+// /duration".
+func outcomeOf(ctx context.Context, s *callsummary.Summary, err error) string {
+	if err == nil && s != nil {
+		if issues := s.DecodeIssues(); len(issues) > 0 {
+			ptrs := make([]string, len(issues))
+			for i, is := range issues {
+				ptrs[i] = is.Pointer
+			}
+			return "success with decode issues at " + strings.Join(ptrs, ", ")
+		}
+	}
+	return outcome(ctx, err)
+}
+
 // outcome names what a FetchSummary ended in: "success", or the type a
 // caller would match the error with and its gist. An error none of the
 // typed cases matches is "untyped: …", which every test treats as a failure.

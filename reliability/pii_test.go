@@ -220,9 +220,12 @@ func TestValidatingTransportLogsHideParties(t *testing.T) {
 	var reports syncBuffer
 	rig := newClient(t, srv.URL, logs, nil, callsummary.WithTransportMiddleware(
 		v.Middleware(conformance.LogViolationsTo(debugLogger(&reports)))))
-	_, err = rig.client.FetchSummary(context.Background(), carrierSID)
-	if err == nil {
-		t.Fatal("a schema violation decoded")
+	s, err := rig.client.FetchSummary(context.Background(), carrierSID)
+	if err != nil || len(s.DecodeIssues()) == 0 {
+		t.Fatalf("a schema violation: %v, issues %v; want the summary with its issues", err, s.DecodeIssues())
+	}
+	if !strings.Contains(logs.String(), `pointer=/duration`) {
+		t.Fatalf("the decode issue is not logged: %q", logs.String())
 	}
 	if !strings.Contains(reports.String(), "/call_type") {
 		t.Fatalf("no violation reported: %q", reports.String())

@@ -203,7 +203,21 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	if err != nil {
 		return nil, err
 	}
-	return decodeSummary(resp.StatusCode, body)
+	s, err := decodeSummary(resp.StatusCode, body)
+	if err != nil {
+		return nil, err
+	}
+	c.logIssues(ctx, callSID, s)
+	return s, nil
+}
+
+// logIssues logs, at Warn and once each, the values of a summary that did
+// not fit their types: where and why, never the value.
+func (c *Client) logIssues(ctx context.Context, callSID string, s *Summary) {
+	for _, is := range s.issues {
+		c.log.LogAttrs(ctx, slog.LevelWarn, "callsummary: a value did not fit its type and was left at its zero value",
+			slog.String("call_sid", callSID), slog.String("pointer", is.Pointer), slog.String("reason", is.Err.Error()))
+	}
 }
 
 // readBody takes the body the doer read and closes the response; a non-2xx

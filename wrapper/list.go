@@ -134,6 +134,11 @@ func (c *Client) listPage(ctx context.Context, filter ListFilter, cursor string,
 	if err != nil {
 		return nil, fmt.Errorf("callsummary: listing %s: %w", what, err)
 	}
+	for i, s := range page.Summaries {
+		if len(s.issues) > 0 {
+			c.logIssues(ctx, fmt.Sprintf("%s, item %d", what, i), s)
+		}
+	}
 	return page, nil
 }
 

@@ -20,7 +20,15 @@ type pageDecoder struct {
 	status int
 	body   []byte
 	dec    *jsontext.Decoder
+	// item by item: each summary read whole first, then decoded, so that
+	// one that does not fit its types is decoded alone by the degrading
+	// decoder and the rest of the page is not lost with it.
+	itemByItem bool
 }
+
+// errItemDrift stops the one-pass decode of a page at an item that does
+// not fit: the page is then decoded again item by item.
+var errItemDrift = errors.New("an item does not fit")
 
 const pageWhat = "summaries page"
 
@@ -32,10 +40,14 @@ func decodePage(status int, body []byte) (*SummaryPage, error) {
 	if de := checkObject(status, body, pageWhat); de != nil {
 		return nil, de
 	}
-	pd := &pageDecoder{status: status, body: body}
 	// The same leniency as unmarshal; duplicate call_summaries are
 	// refused below, by name.
-	pd.dec = wirejson.NewDecoder(bytes.NewReader(body))
+	pd := &pageDecoder{status: status, body: body, dec: wirejson.NewDecoder(bytes.NewReader(body))}
+	p, err := pd.page()
+	if !errors.Is(err, errItemDrift) {
+		return p, err
+	}
+	pd = &pageDecoder{status: status, body: body, dec: wirejson.NewDecoder(bytes.NewReader(body)), itemByItem: true}
 	return pd.page()
 }
 
@@ -101,26 +113,71 @@ func (pd *pageDecoder) summaries(p *SummaryPage) error {
 		return pd.syntax(err)
 	}
 	for i := 0; dec.PeekKind() != ']'; i++ {
-		start := pd.next()
-		switch k := dec.PeekKind(); k {
-		case '{':
-		case 0:
+		if dec.PeekKind() == 0 { // invalid or cut short: let ReadToken say which
 			_, err := dec.ReadToken()
 			return fmt.Errorf("call_summaries[%d]: %w", i, pd.syntax(err))
-		default: // null would decode into a zero summary
-			return fmt.Errorf("call_summaries[%d]: %w", i, pd.fail(start, errNotObject))
 		}
-		s := &Summary{}
-		if err := wirejson.UnmarshalDecode(dec, &s.CallSummary); err != nil {
-			return fmt.Errorf("call_summaries[%d]: %w", i, pd.syntax(err))
+		var s *Summary
+		var err error
+		if pd.itemByItem {
+			s, err = pd.item()
+		} else {
+			s, err = pd.fastItem()
 		}
-		s.raw = bytes.Clone(pd.body[start:dec.InputOffset()])
+		if err != nil {
+			if errors.Is(err, errItemDrift) {
+				return err
+			}
+			return fmt.Errorf("call_summaries[%d]: %w", i, err)
+		}
 		p.Summaries = append(p.Summaries, s)
 	}
 	if _, err := dec.ReadToken(); err != nil { // ]
 		return pd.syntax(err)
 	}
 	return nil
+}
+
+// fastItem decodes the next item straight from the page's decoder, and
+// copies its bytes out for Raw. An item that is not an object, or does not
+// fit its types, is errItemDrift.
+func (pd *pageDecoder) fastItem() (*Summary, error) {
+	dec := pd.dec
+	start := pd.next()
+	if dec.PeekKind() != '{' {
+		return nil, errItemDrift
+	}
+	s := &Summary{}
+	if err := wirejson.UnmarshalDecode(dec, &s.CallSummary); err != nil {
+		var syn *jsontext.SyntacticError
+		if errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, pd.syntax(err)
+		}
+		return nil, errItemDrift
+	}
+	s.raw = bytes.Clone(pd.body[start:dec.InputOffset()])
+	return s, nil
+}
+
+// item reads the next item whole, then decodes it as ParseSummary does: a
+// value that does not fit is left zero and reported in the summary's
+// DecodeIssues. An item that is not an object at all is kept in Raw, with
+// an issue at its root.
+func (pd *pageDecoder) item() (*Summary, error) {
+	raw, err := pd.dec.ReadValue()
+	if err != nil {
+		return nil, pd.syntax(err)
+	}
+	s := &Summary{raw: bytes.Clone(raw)}
+	if raw.Kind() != '{' {
+		s.issues = []DecodeIssue{{Err: fmt.Errorf("%w: got %s, want an object", ErrUnexpectedValue, jsonKind(raw))}}
+		return s, nil
+	}
+	if de := s.decode(pd.status, s.raw); de != nil {
+		de.what = pageWhat
+		return nil, de
+	}
+	return s, nil
 }
 
 // next is the offset of the next value's first byte: the decoder's offset

@@ -2,9 +2,13 @@ package callsummary
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+
+	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voiceinsights/callsummary/gen"
 	"github.com/voiceinsights/callsummary/internal/safetext"
@@ -20,11 +24,14 @@ import (
 // Streams, WorstStream, HasTag, …) read them without nil checks.
 type Summary struct {
 	gen.CallSummary
-	raw []byte
+	raw    []byte
+	issues []DecodeIssue
 }
 
 // ParseSummary decodes a Call Summary body, e.g. one stored earlier from
-// Raw. Errors are *DecodeError.
+// Raw. A value that does not fit its type (Twilio changed it) is left at
+// its zero value and reported by DecodeIssues; everything else is decoded.
+// Errors are *DecodeError, for a body that is not a JSON object.
 func ParseSummary(data []byte) (*Summary, error) {
 	return decodeSummary(http.StatusOK, bytes.Clone(data))
 }
@@ -32,11 +39,45 @@ func ParseSummary(data []byte) (*Summary, error) {
 // decodeSummary keeps body as the summary's Raw bytes: the caller hands it
 // over and must not modify it afterwards.
 func decodeSummary(status int, body []byte) (*Summary, error) {
+	if de := checkObject(status, body, ""); de != nil {
+		return nil, de
+	}
 	s := &Summary{raw: body}
-	if err := decodeObject(status, body, "", &s.CallSummary); err != nil {
+	if err := s.decode(status, body); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// decode fills s from body, a JSON object. The strict decode is the fast
+// path; only when a value does not fit its type is the body decoded again,
+// value by value, by the degrading decoder.
+func (s *Summary) decode(status int, body []byte) *DecodeError {
+	err := unmarshal(body, &s.CallSummary)
+	if err == nil {
+		return nil
+	}
+	var syn *jsontext.SyntacticError
+	if errors.As(err, &syn) {
+		return newDecodeError(status, err)
+	}
+	s.CallSummary = gen.CallSummary{}
+	issues, err := decodeLenient(body, &s.CallSummary)
+	if err != nil {
+		return newDecodeError(status, err)
+	}
+	s.issues = issues
+	return nil
+}
+
+// DecodeIssues lists the values of the body that did not fit gen's types
+// and were left at their zero value, in the order met; nil when everything
+// fitted. Raw still holds them.
+func (s *Summary) DecodeIssues() []DecodeIssue {
+	if s == nil {
+		return nil
+	}
+	return slices.Clone(s.issues)
 }
 
 // decodeObject decodes a 2xx body that must be a JSON object into v; what
