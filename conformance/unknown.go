@@ -1,15 +1,19 @@
 package conformance
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/voiceinsights/callsummary/internal/safetext"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // An Unknown is something a body holds that the document does not know: a
@@ -56,54 +60,93 @@ func (v *Validator) ReportUnknownIn(schema string, body []byte) ([]Unknown, erro
 	if ref == nil || ref.Value == nil {
 		return nil, fmt.Errorf("conformance: no schema %q in the document", schema)
 	}
-	value, err := decodeAny(body)
-	if err != nil {
-		return nil, err
+	if !jsontext.Value(body).IsValid(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)) {
+		return nil, errors.New("conformance: body is not JSON")
 	}
 	var out []Unknown
-	walkUnknown(ref.Value, value, "", &out)
+	walkUnknown(ref.Value, jsontext.Value(body), "", &out)
+	slices.SortStableFunc(out, func(a, b Unknown) int { return strings.Compare(a.Pointer, b.Pointer) })
 	return out, nil
 }
 
-func walkUnknown(s *openapi3.Schema, value any, ptr string, out *[]Unknown) {
-	if s == nil || value == nil || len(*out) >= maxUnknowns {
+// walkUnknown walks a value's bytes beside its schema. Numbers are never
+// converted, so a number too large for float64 is no obstacle.
+func walkUnknown(s *openapi3.Schema, value jsontext.Value, ptr string, out *[]Unknown) {
+	if s == nil || len(*out) >= maxUnknowns {
 		return
 	}
 	s = resolved(s)
-	switch x := value.(type) {
-	case map[string]any:
+	switch value.Kind() {
+	case '{':
 		props := properties(s)
-		if props == nil {
-			return // a free-form object (additionalProperties): nothing is unknown
+		if props == nil && s.AdditionalProperties.Schema == nil {
+			return // a free-form object: nothing in it is unknown
 		}
-		for _, name := range slices.Sorted(maps.Keys(x)) {
+		eachMember(value, func(name string, v jsontext.Value) {
 			p := ptr + "/" + escapePointer(name)
-			child, ok := props[name]
-			if !ok {
-				if s.AdditionalProperties.Schema != nil {
-					walkUnknown(s.AdditionalProperties.Schema.Value, x[name], p, out)
-					continue
-				}
+			switch child, ok := props[name]; {
+			case ok:
+				walkUnknown(child, v, p, out)
+			case s.AdditionalProperties.Schema != nil:
+				walkUnknown(s.AdditionalProperties.Schema.Value, v, p, out)
+			case len(*out) < maxUnknowns:
 				*out = append(*out, Unknown{Pointer: p, Property: true})
-				continue
 			}
-			walkUnknown(child, x[name], p, out)
-		}
-	case []any:
+		})
+	case '[':
 		if s.Items == nil {
 			return
 		}
-		for i, e := range x {
-			walkUnknown(s.Items.Value, e, ptr+"/"+strconv.Itoa(i), out)
+		i := 0
+		eachElement(value, func(v jsontext.Value) {
+			walkUnknown(s.Items.Value, v, ptr+"/"+strconv.Itoa(i), out)
+			i++
+		})
+	case '"':
+		var x string
+		if len(s.Enum) == 0 || wirejson.Unmarshal(value, &x) != nil || slices.Contains(s.Enum, any(x)) || len(*out) >= maxUnknowns {
+			return
 		}
-	case string:
-		if len(s.Enum) > 0 && !slices.Contains(s.Enum, any(x)) && len(*out) < maxUnknowns {
-			v := safetext.Printable(x)
-			if len(v) > maxEnumValue {
-				v = v[:maxEnumValue] + "…"
-			}
-			*out = append(*out, Unknown{Pointer: ptr, Value: v})
+		v := safetext.Printable(x)
+		if len(v) > maxEnumValue {
+			v = v[:maxEnumValue] + "…"
 		}
+		*out = append(*out, Unknown{Pointer: ptr, Value: v})
+	}
+}
+
+// eachMember calls fn with each member of an object's bytes.
+func eachMember(obj jsontext.Value, fn func(name string, v jsontext.Value)) {
+	dec := wirejson.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.ReadToken(); err != nil {
+		return
+	}
+	for dec.PeekKind() != '}' {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return
+		}
+		name := tok.String() // valid only until the next read
+		v, err := dec.ReadValue()
+		if err != nil {
+			return
+		}
+		fn(name, v)
+	}
+}
+
+// eachElement calls fn with each element of an array's bytes.
+func eachElement(arr jsontext.Value, fn func(v jsontext.Value)) {
+	dec := wirejson.NewDecoder(bytes.NewReader(arr))
+	if _, err := dec.ReadToken(); err != nil {
+		return
+	}
+	for dec.PeekKind() != ']' {
+		v, err := dec.ReadValue()
+		if err != nil {
+			return
+		}
+		fn(v)
 	}
 }
 

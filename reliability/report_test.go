@@ -36,6 +36,7 @@ type soakFigures struct {
 type reportBook struct {
 	mu     sync.Mutex
 	faults []faultRow
+	drifts []driftRow
 	soak   *soakFigures
 }
 
@@ -73,6 +74,17 @@ func (r *reportBook) markdown() string {
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s | %d | %s | %s |\n", cell(f.Fault), cell(f.Expect), cell(f.Outcome),
 				f.Attempts, seen, f.Elapsed.Round(100*time.Microsecond))
+		}
+	}
+	if len(r.drifts) > 0 {
+		b.WriteString("\n| drift | where | FetchSummary gives | a list page gives | Warn lines | value in an issue or log | ReportUnknown names |\n|---|---|---|---|---|---|---|\n")
+		for _, d := range r.drifts {
+			leaked := "no"
+			if d.Leaked {
+				leaked = "**yes**"
+			}
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %d | %s | %s |\n", cell(d.Drift), cell(d.Where), cell(d.Fetch), cell(d.List),
+				d.Warns, leaked, cell(d.Unknown))
 		}
 	}
 	if s := r.soak; s != nil {
