@@ -15,7 +15,10 @@ import (
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	"github.com/voiceinsights/callsummary/internal/wirejson"
 	"github.com/voiceinsights/callsummary/openapi"
 )
@@ -115,10 +118,7 @@ func (v *Validator) ValidateSchema(name string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	if err := schema.VisitJSON(value, v.opts...); err != nil {
-		return newValidationError("response body", err)
-	}
-	return nil
+	return validate(schema, value, "response body", v.opts)
 }
 
 // decodeAny decodes a JSON body into the map[string]any/[]any/float64 tree
@@ -131,7 +131,7 @@ func (v *Validator) ValidateSchema(name string, body []byte) error {
 func decodeAny(body []byte) (any, error) {
 	var value any
 	if err := wirejson.UnmarshalStrict(body, &value); err != nil {
-		return nil, fmt.Errorf("conformance: body is not JSON: %w", err)
+		return nil, notJSON(err)
 	}
 	return value, nil
 }
@@ -211,12 +211,42 @@ func (v *Validator) validateResponseBody(req *http.Request, resp *http.Response,
 		Header:  resp.Header,
 		Options: v.filterOptions(),
 	}
-	in.SetBodyBytes(body)
-	ctx := req.Context()
-	if err := openapi3filter.ValidateResponse(ctx, in); err != nil {
-		return newValidationError(fmt.Sprintf("%d response", resp.StatusCode), err)
+	// openapi3filter checks the status and the headers; the body is
+	// validated here, by the bounded walk.
+	in.Options.ExcludeResponseBody = true
+	subject := fmt.Sprintf("%d response", resp.StatusCode)
+	if err := openapi3filter.ValidateResponse(req.Context(), in); err != nil {
+		return newValidationError(subject, err)
 	}
-	return nil
+	return v.validateBody(route, resp, body, subject)
+}
+
+// validateBody checks a response's content type and body against the
+// operation's response for its status, as openapi3filter would, but with
+// the bounded walk. The body is decoded as leniently as the client decodes
+// it (invalid UTF-8, duplicate names): ValidateSummary is the strict check.
+func (v *Validator) validateBody(route *routers.Route, resp *http.Response, body []byte, subject string) error {
+	ref := route.Operation.Responses.Status(resp.StatusCode)
+	if ref == nil {
+		ref = route.Operation.Responses.Default()
+	}
+	if ref == nil || ref.Value == nil || len(ref.Value.Content) == 0 {
+		return nil
+	}
+	mime := resp.Header.Get("Content-Type")
+	content := ref.Value.Content.Get(mime)
+	if content == nil {
+		return &ValidationError{Subject: subject, Violations: []Violation{{
+			Pointer: "header Content-Type", Reason: fmt.Sprintf("response header Content-Type has unexpected value: %q", mime)}}}
+	}
+	if content.Schema == nil || content.Schema.Value == nil {
+		return nil
+	}
+	var value any
+	if err := wirejson.Unmarshal(body, &value); err != nil {
+		return &ValidationError{Subject: subject, Violations: []Violation{{Reason: notJSON(err).Error()}}}
+	}
+	return validate(content.Schema.Value, value, subject, append(slices.Clone(v.opts), openapi3.VisitAsResponse()))
 }
 
 func (v *Validator) filterOptions() *openapi3filter.Options {
@@ -274,4 +304,49 @@ var piiFields = []string{"from", "to"}
 func isPII(pointer string) bool {
 	first, _, _ := strings.Cut(strings.TrimPrefix(pointer, "/"), "/")
 	return slices.Contains(piiFields, first)
+}
+
+// notJSON is the error of a body that cannot be validated, in words that
+// never quote it: the decoder's own message does (a value may be PII).
+func notJSON(err error) error {
+	var syn *jsontext.SyntacticError
+	var sem *json.SemanticError
+	switch {
+	case errors.As(err, &syn):
+		return &bodyError{fmt.Sprintf("conformance: body is not JSON: %s at byte %d", syntaxReason(syn.Err), syn.ByteOffset), err}
+	case errors.As(err, &sem):
+		return &bodyError{fmt.Sprintf("conformance: body is not JSON this validator can read: a %s at %s does not fit %s",
+			sem.JSONKind, safetext.Printable(string(sem.JSONPointer)), sem.GoType), err}
+	}
+	return &bodyError{"conformance: body is not JSON", err}
+}
+
+// bodyError is a body that could not be decoded; it unwraps to the
+// decoder's error, whose text may quote the body.
+type bodyError struct {
+	msg string
+	err error
+}
+
+func (e *bodyError) Error() string { return e.msg }
+func (e *bodyError) Unwrap() error { return e.err }
+
+// syntaxReason names a syntax error's kind, without the decoder's text,
+// which quotes names and characters of the body.
+func syntaxReason(err error) string {
+	msg := ""
+	if err != nil {
+		msg = err.Error()
+	}
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
+		return "unexpected EOF"
+	case errors.Is(err, jsontext.ErrDuplicateName):
+		return "duplicate object member name"
+	case strings.Contains(msg, "invalid UTF-8"):
+		return "invalid UTF-8"
+	case strings.HasPrefix(msg, "invalid character"):
+		return "invalid character"
+	}
+	return "invalid syntax"
 }

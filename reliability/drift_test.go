@@ -117,7 +117,14 @@ func TestDriftTable(t *testing.T) {
 			defer srv.Close()
 			rig := newClient(t, srv.URL, logs, nil)
 
-			s, err := rig.client.FetchSummary(context.Background(), carrierSID)
+			sid := carrierSID
+			var head struct {
+				CallSID string `json:"call_sid"`
+			}
+			if wirejson.Unmarshal(body, &head) == nil && head.CallSID != "" {
+				sid = head.CallSID
+			}
+			s, err := rig.client.FetchSummary(context.Background(), sid)
 			switch {
 			case dc.whole != "":
 				row.Fetch = outcome(context.Background(), err)

@@ -167,5 +167,8 @@ func (c *Client) readAnnotation(resp *http.Response, callSID string) (*Annotatio
 	if err := decodeObject(resp.StatusCode, body, "annotation", &a.Annotation); err != nil {
 		return nil, err
 	}
+	if err := sameCall(callSID, a.CallSID); err != nil {
+		return nil, err
+	}
 	return a, nil
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"regexp"
 	"runtime"
+	"strings"
 
 	"github.com/voiceinsights/callsummary/gen"
 )
@@ -67,7 +68,7 @@ func NewClient(opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	hc, err := buildHTTPClient(s.httpClient, s.middlewares)
+	hc, err := buildHTTPClient(s.httpClient, s.middlewares, s.creds.redact)
 	if err != nil {
 		return nil, err
 	}
@@ -76,7 +77,7 @@ func NewClient(opts ...Option) (*Client, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	c := &Client{baseURL: base, creds: s.creds, log: log, clock: newClock()}
-	c.doer = &retryDoer{hc: hc, policy: policy, log: log, clock: c.clock, maxBytes: MaxResponseBytes}
+	c.doer = &retryDoer{hc: hc, redact: s.creds.redact, policy: policy, log: log, clock: c.clock, maxBytes: MaxResponseBytes}
 	c.api, err = gen.NewClient(base,
 		gen.WithHTTPClient(c.doer),
 		gen.WithRequestEditorFn(c.editRequest))
@@ -207,8 +208,24 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	if err != nil {
 		return nil, err
 	}
+	if err := sameCall(callSID, s.CallSID); err != nil {
+		return nil, err
+	}
 	c.logIssues(ctx, callSID, s)
 	return s, nil
+}
+
+// sameCall refuses a response that names another call than the one asked
+// for (a null call_sid cannot tell, and passes). SIDs compare without case:
+// their hex digits may be written either way.
+func sameCall(asked string, got *string) error {
+	if got == nil || strings.EqualFold(*got, asked) {
+		return nil
+	}
+	if ValidateCallSID(*got) != nil {
+		return fmt.Errorf("%w: asked for %s, got a call_sid that is not a call SID", ErrWrongCall, asked)
+	}
+	return fmt.Errorf("%w: asked for %s, got %s", ErrWrongCall, asked, *got)
 }
 
 // logIssues logs, at Warn and once each, the values of a summary that did

@@ -66,7 +66,7 @@ func TestFetchSummaryCallTypes(t *testing.T) {
 			t.Run(tt.name+"/absent as "+absent.name, func(t *testing.T) {
 				body := rewriteAbsentEdges(t, tt.body, absent.value)
 				hs := newHarness(t, serve(http.StatusOK, body))
-				s, err := hs.fetch(context.Background(), testCallSID)
+				s, err := hs.fetch(context.Background(), sidOf(t, body))
 				if err != nil {
 					t.Fatalf("FetchSummary: %v", err)
 				}
@@ -186,7 +186,7 @@ func TestFetchSummaryAPIKeyAuth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.FetchSummary(context.Background(), testCallSID); err != nil {
+	if _, err := c.FetchSummary(context.Background(), sidOf(t, fixture(t, "sip.json"))); err != nil {
 		t.Fatal(err)
 	}
 	if user != testAPIKey || pass != testAPISecret {

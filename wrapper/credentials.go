@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"strings"
 )
@@ -31,9 +32,10 @@ const redacted = "[REDACTED]"
 // closure, which fmt can only print as an address, and the type also
 // formats itself redacted.
 type credentials struct {
-	kind   string        // "account" or "api-key", for messages
-	user   string        // AC… or SK…: not a secret
-	secret func() string // never a plain field
+	kind   string              // "account" or "api-key", for messages
+	user   string              // AC… or SK…: not a secret
+	secret func() string       // never a plain field
+	scrub  func(string) string // newRedactor of the secret and the header
 }
 
 func (c credentials) String() string {
@@ -49,13 +51,13 @@ func (c credentials) header() string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(c.user+":"+c.secret()))
 }
 
-// redact removes the secret, and the header that carries it, from s.
+// redact removes the secret, the header value that carries it, and any
+// long run of either, from s.
 func (c credentials) redact(s string) string {
-	if c.secret == nil {
+	if c.scrub == nil {
 		return s
 	}
-	s = strings.ReplaceAll(s, c.secret(), redacted)
-	return strings.ReplaceAll(s, strings.TrimPrefix(c.header(), "Basic "), redacted)
+	return c.scrub(s)
 }
 
 func newCredentials(kind, user, secret string) (*credentials, error) {
@@ -69,7 +71,9 @@ func newCredentials(kind, user, secret string) (*credentials, error) {
 	case strings.ContainsAny(user, ":\r\n"):
 		return nil, fmt.Errorf("callsummary: %s credentials: SID contains ':' or a line break", kind)
 	}
-	return &credentials{kind: kind, user: user, secret: func() string { return secret }}, nil
+	c := &credentials{kind: kind, user: user, secret: func() string { return secret }}
+	c.scrub = newRedactor(secret, strings.TrimPrefix(c.header(), "Basic "))
+	return c, nil
 }
 
 // errNoCredentials is NewClient's error when neither an option nor the
@@ -166,7 +170,13 @@ func (e Env) String() string {
 	if e.creds != nil {
 		auth = e.creds.String()
 	}
-	return fmt.Sprintf("callsummary.Env{auth: %s, region: %q, edge: %q, base: %q}", auth, e.Region, e.Edge, redactURL(e.BaseURL))
+	base := e.BaseURL
+	if u, err := url.Parse(base); err == nil {
+		base = displayURL(u, nil)
+	} else {
+		base = "(not a URL)"
+	}
+	return fmt.Sprintf("callsummary.Env{auth: %s, region: %q, edge: %q, base: %q}", auth, e.Region, e.Edge, base)
 }
 
 // GoString keeps %#v from printing fields.

@@ -171,7 +171,7 @@ func TestFetchSummaryDegrades(t *testing.T) {
 			body, wantBody := d.bodies(t)
 			want, _ := ParseSummary(wantBody)
 			hs := newHarness(t, serve(http.StatusOK, body))
-			s, err := hs.fetch(context.Background(), testCallSID)
+			s, err := hs.fetch(context.Background(), sidOf(t, body))
 			if err != nil {
 				t.Fatal(err)
 			}

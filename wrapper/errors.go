@@ -3,7 +3,10 @@ package callsummary
 import (
 	"errors"
 	"fmt"
+	"io"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -11,6 +14,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 )
 
 // Sentinels matched by errors.Is against an *APIError's HTTP status.
@@ -52,6 +56,16 @@ var (
 var (
 	// ErrResponseTooLarge: a response body exceeded MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("callsummary: response body too large")
+	// ErrWrongCall: the summary or annotation returned names another call
+	// than the one asked for: a proxy or a cache mixed up responses.
+	ErrWrongCall = errors.New("callsummary: the response is another call's")
+	// ErrPageTooLarge: a list page holds more items than Twilio's largest
+	// page (MaxPageSize). Returned inside a *DecodeError.
+	ErrPageTooLarge = errors.New("callsummary: a list page holds more items than Twilio's largest page")
+	// ErrPaginationLoop: a listing's next_page_url leads back to a page
+	// already listed, or several pages in a row held no item yet linked
+	// onward. Not retried: the listing ends.
+	ErrPaginationLoop = errors.New("callsummary: the list's pages loop")
 	// ErrTooManyRedirects: more than 10 redirects in a row, a loop most
 	// likely (a misconfigured proxy or base URL). Not retried.
 	ErrTooManyRedirects = errors.New("callsummary: stopped after 10 redirects")
@@ -153,12 +167,13 @@ func statusText(code int) string {
 	return fmt.Sprintf("HTTP %d", code)
 }
 
-// newAPIError builds the error of a non-2xx response. redact removes the
-// secret from any text taken from the response.
+// newAPIError builds the error of a non-2xx response. Every text taken
+// from the response is redacted (whole, before any cut, so that a secret
+// cannot straddle one), made printable and bounded.
 func newAPIError(resp *http.Response, body []byte, redact func(string) string) *APIError {
 	e := &APIError{
 		StatusCode: resp.StatusCode,
-		RequestID:  redact(excerpt([]byte(resp.Header.Get("Twilio-Request-Id")), maxRequestID)),
+		RequestID:  cleanText(resp.Header.Get("Twilio-Request-Id"), maxRequestID, redact),
 		Header:     redactHeader(resp.Header, redact),
 	}
 	var te gen.Error
@@ -167,30 +182,61 @@ func newAPIError(resp *http.Response, body []byte, redact func(string) string) *
 			e.Code = *te.Code
 		}
 		if te.Message != nil {
-			e.Message = redact(*te.Message)
+			e.Message = cleanText(*te.Message, maxMessage, redact)
 		}
 		if te.MoreInfo != nil {
-			e.MoreInfo = redact(*te.MoreInfo)
+			e.MoreInfo = cleanText(*te.MoreInfo, maxMessage, redact)
 		}
 		if te.Details != nil {
 			e.Details = redactJSON(te.Details, redact).(map[string]any)
 		}
 		return e
 	}
-	e.Body = redact(excerpt(body, excerptBytes))
+	e.Body = cleanText(string(body[:min(len(body), excerptBytes+excerptSlack)]), excerptBytes, redact)
 	return e
 }
 
-// redactHeader copies h without cookies, with redact applied to every value.
+// Bounds of the text an *APIError keeps from a response.
+const (
+	maxMessage    = 1024 // Twilio's messages are a sentence
+	maxHeaders    = 64   // header names kept
+	maxHeaderText = 1024 // bytes kept of one header value
+	// excerptSlack is read past the excerpt's end before redacting, so
+	// that a secret running over the cut is seen whole.
+	excerptSlack = 1024
+)
+
+// cleanText is s on one line, redacted, without control characters, and cut
+// to at most n bytes (with an ellipsis): redaction comes first, so that the
+// cut cannot leave half a secret.
+func cleanText(s string, n int, redact func(string) string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	s = safetext.Printable(redact(s))
+	if len(s) <= n {
+		return s
+	}
+	cut := n
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}
+
+// redactHeader copies h without cookies, at most maxHeaders names, each
+// value cleaned and bounded.
 func redactHeader(h http.Header, redact func(string) string) http.Header {
-	out := make(http.Header, len(h))
-	for k, vs := range h {
+	out := make(http.Header, min(len(h), maxHeaders))
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		if len(out) == maxHeaders {
+			break
+		}
 		if k == "Set-Cookie" {
 			continue
 		}
+		vs := h[k]
 		c := make([]string, len(vs))
 		for i, v := range vs {
-			c[i] = redact(v)
+			c[i] = cleanText(v, maxHeaderText, redact)
 		}
 		out[k] = c
 	}
@@ -219,20 +265,6 @@ func redactJSON(v any, redact func(string) string) any {
 	return v
 }
 
-// excerpt returns at most n bytes of b as valid UTF-8 on one line, with an
-// ellipsis when cut.
-func excerpt(b []byte, n int) string {
-	s := strings.Join(strings.Fields(string(b)), " ")
-	if len(s) <= n {
-		return strings.ToValidUTF8(s, "?")
-	}
-	cut := n
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
-	}
-	return strings.ToValidUTF8(s[:cut], "?") + "…"
-}
-
 // DecodeError is a 2xx response whose body is not what was asked for: a
 // Call Summary, a list page or an annotation. Err is the decoder's error:
 // a *json.SemanticError (a value of the wrong type) or a
@@ -252,16 +284,48 @@ type DecodeError struct {
 	what    string // "summary" when empty
 }
 
+// Error names what was decoded, where it failed and why, in words of its
+// own: never the value, nor the decoder's message, which quotes it (a value
+// may be PII, or a secret a proxy echoed). Err keeps the decoder's error.
 func (e *DecodeError) Error() string {
 	what := e.what
 	if what == "" {
 		what = "summary"
 	}
-	// The decoder's own text already names the pointer.
+	var b strings.Builder
+	fmt.Fprintf(&b, "callsummary: decoding %s (HTTP %d)", what, e.StatusCode)
 	if e.Offset >= 0 {
-		return fmt.Sprintf("callsummary: decoding %s (HTTP %d) at byte %d: %v", what, e.StatusCode, e.Offset, e.Err)
+		fmt.Fprintf(&b, " at byte %d", e.Offset)
 	}
-	return fmt.Sprintf("callsummary: decoding %s (HTTP %d): %v", what, e.StatusCode, e.Err)
+	if e.Pointer != "" {
+		fmt.Fprintf(&b, " (%s)", cleanText(e.Pointer, maxPointerText, func(s string) string { return s }))
+	}
+	b.WriteString(": ")
+	b.WriteString(e.reason())
+	return b.String()
+}
+
+// maxPointerText bounds a pointer quoted in an error: its member names are
+// the server's text.
+const maxPointerText = 200
+
+// reason says why decoding failed without quoting the body.
+func (e *DecodeError) reason() string {
+	var sem *json.SemanticError
+	var syn *jsontext.SyntacticError
+	switch {
+	case errors.As(e.Err, &syn) && (errors.Is(syn.Err, io.ErrUnexpectedEOF) || errors.Is(syn.Err, io.EOF)):
+		return "unexpected EOF: the body is cut short"
+	case errors.As(e.Err, &syn):
+		return "not valid JSON"
+	case errors.As(e.Err, &sem) && sem.GoType != nil:
+		return fmt.Sprintf("got a JSON %s, want %s", sem.JSONKind, goKind(sem.GoType))
+	case errors.As(e.Err, &sem):
+		return "a value does not fit its type"
+	case e.Err == nil:
+		return "failed"
+	}
+	return e.Err.Error() // one of this package's own, which quote nothing
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }

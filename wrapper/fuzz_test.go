@@ -225,6 +225,10 @@ func FuzzFetchSummary(f *testing.F) {
 			if de.StatusCode != code || code > 299 {
 				t.Fatalf("DecodeError status %d for an answer %d", de.StatusCode, code)
 			}
+		case errors.Is(err, ErrWrongCall):
+			if code > 299 || strings.Contains(err.Error(), "\x1b") {
+				t.Fatalf("ErrWrongCall for an answer %d: %v", code, err)
+			}
 		default:
 			t.Fatalf("untyped error for %d: %v", code, err)
 		}
@@ -369,17 +373,58 @@ func FuzzParseRetryAfter(f *testing.F) {
 		if d < 0 {
 			t.Fatalf("%q: negative wait %v", v, d)
 		}
+		// Only RFC 9110's two forms: digits (a number too large is a day,
+		// beyond any cap, never absent), or an HTTP date.
 		trimmed := strings.TrimSpace(v)
 		if digits.MatchString(trimmed) {
 			secs, err := strconv.ParseInt(trimmed, 10, 64)
-			if err == nil && d != time.Duration(min(secs, 86400))*time.Second {
+			if err != nil {
+				secs = 86400
+			}
+			if d != time.Duration(min(secs, 86400))*time.Second {
 				t.Fatalf("%q: %v, want %d s", v, d, min(secs, 86400))
 			}
 			return
 		}
-		if at, err := http.ParseTime(trimmed); err == nil {
-			if want := max(at.Sub(now), 0); d != want {
-				t.Fatalf("%q: %v, want %v", v, d, want)
+		at, err := http.ParseTime(trimmed)
+		if err != nil {
+			t.Fatalf("%q: neither digits nor an HTTP date, yet %v", v, d)
+		}
+		if want := max(at.Sub(now), 0); d != want {
+			t.Fatalf("%q: %v, want %v", v, d, want)
+		}
+	})
+}
+
+// FuzzRedact: whatever text surrounds it, and wherever a body is cut, no
+// run of minSecretRun bytes of the secret or of its Basic value survives in
+// what an *APIError keeps of a response.
+func FuzzRedact(f *testing.F) {
+	for _, s := range []string{"", "<html>", strings.Repeat("x", excerptBytes-4), "token=", "\x1b[2J"} {
+		f.Add(s, uint8(0), uint8(32), true)
+		f.Add(s, uint8(10), uint8(8), false)
+	}
+	creds := mustCredentials(f)
+	basic := strings.TrimPrefix(creds.header(), "Basic ")
+	f.Fuzz(func(t *testing.T, around string, from, n uint8, useBasic bool) {
+		secret := testSecret
+		if useBasic {
+			secret = basic
+		}
+		i := int(from) % len(secret)
+		j := min(len(secret), i+max(int(n), minSecretRun))
+		if j-i < minSecretRun {
+			return // shorter than a run: not treated as the secret
+		}
+		part := secret[i:j]
+		body := around + part + around
+		resp := &http.Response{StatusCode: 502, Header: http.Header{"X-Echo": {part}}}
+		e := newAPIError(resp, []byte(body), creds.redact)
+		for what, text := range map[string]string{"Body": e.Body, "Header": e.Header.Get("X-Echo"), "Error": e.Error()} {
+			for k := 0; k+minSecretRun <= len(secret); k++ {
+				if strings.Contains(text, secret[k:k+minSecretRun]) {
+					t.Fatalf("%s keeps %q of the secret: %q", what, secret[k:k+minSecretRun], text)
+				}
 			}
 		}
 	})

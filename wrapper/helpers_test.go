@@ -195,6 +195,9 @@ func fixture(t testing.TB, name string) []byte {
 }
 
 // withFields returns body with top-level keys replaced (nil writes null).
+// deleteField, as a value given to withFields, removes the field.
+var deleteField = &struct{}{}
+
 func withFields(t *testing.T, body []byte, fields map[string]any) []byte {
 	t.Helper()
 	var m map[string]any
@@ -202,6 +205,10 @@ func withFields(t *testing.T, body []byte, fields map[string]any) []byte {
 		t.Fatal(err)
 	}
 	for k, v := range fields {
+		if v == deleteField {
+			delete(m, k)
+			continue
+		}
 		m[k] = v
 	}
 	out, err := wirejson.Marshal(m)
@@ -231,3 +238,16 @@ func sequence(handlers ...http.HandlerFunc) http.HandlerFunc {
 var twilio404 = []byte(`{"code":20404,"message":"The requested resource /v1/Voice/CAd45ec3c4af38967de454f9e45bb1cef4/Summary was not found","more_info":"https://www.twilio.com/docs/errors/20404","status":404}`)
 
 func twilioError(status, code int, msg string) []byte { return testkit.TwilioError(status, code, msg) }
+
+// sidOf is the call_sid of a summary body: the SID to ask for, since the
+// client refuses a summary of another call (testCallSID when it has none).
+func sidOf(t testing.TB, body []byte) string {
+	t.Helper()
+	var head struct {
+		CallSID *string `json:"call_sid"`
+	}
+	if err := wirejson.Unmarshal(body, &head); err != nil || head.CallSID == nil {
+		return testCallSID
+	}
+	return *head.CallSID
+}

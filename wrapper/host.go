@@ -97,21 +97,3 @@ func isLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
-
-// redactURL is raw fit to print: a password in it is replaced and the
-// query (which may hold From and To) left out. Text that is not a URL is
-// replaced whole.
-func redactURL(raw string) string {
-	if raw == "" {
-		return ""
-	}
-	u, err := url.Parse(raw)
-	if err != nil {
-		return "(not a URL)"
-	}
-	if u.RawQuery != "" || u.ForceQuery {
-		u.RawQuery, u.ForceQuery = "…", false
-	}
-	u.Fragment, u.RawFragment = "", ""
-	return u.Redacted()
-}

@@ -283,10 +283,55 @@ func TestListSummariesStopsOnARepeatedPage(t *testing.T) {
 	}
 	hs := newHarness(t, l.handler)
 	got, err := collect(t, hs.c.ListSummaries(context.Background(), ListFilter{PageSize: 4}))
-	if len(got) != 4 || err == nil || !strings.Contains(err.Error(), "repeats") {
+	if len(got) != 4 || !errors.Is(err, ErrPaginationLoop) {
 		t.Fatalf("got %d then %v", len(got), err)
 	}
 	hs.wantHits(1)
+}
+
+// Pages that loop end the listing with ErrPaginationLoop, whatever the
+// loop's shape: A→B→A, or empty pages whose token changes every time
+// (nothing is yielded, so a consumer could not break).
+func TestListSummariesStopsOnLoops(t *testing.T) {
+	for name, tt := range map[string]struct {
+		total, size int
+		next        func(host string, n int) string
+		items, hits int
+	}{
+		"A→B→A": {8, 4, func(host string, n int) string {
+			if n == 1 {
+				return fmt.Sprintf("http://%s%s?PageSize=4&Page=0", host, listPath) // back to the first page
+			}
+			return ""
+		}, 8, 2},
+		"empty pages, a new token each time": {0, 4, func(host string, n int) string {
+			return fmt.Sprintf("http://%s%s?PageSize=4&Page=%d&PageToken=PT%d", host, listPath, n+1, (n+1)*4)
+		}, 0, maxEmptyPages},
+	} {
+		t.Run(name, func(t *testing.T) {
+			l := newListing(t, tt.total, tt.size)
+			l.next = tt.next
+			hs := newHarness(t, l.handler)
+			got, err := collect(t, hs.c.ListSummaries(context.Background(), ListFilter{PageSize: tt.size}))
+			if len(got) != tt.items || !errors.Is(err, ErrPaginationLoop) {
+				t.Fatalf("got %d then %v", len(got), err)
+			}
+			hs.wantHits(tt.hits)
+		})
+	}
+}
+
+// A page with more items than Twilio's largest page is refused, typed.
+func TestListPageTooLarge(t *testing.T) {
+	body := []byte(`{"call_summaries":[` + strings.Repeat("{},", MaxPageSize) + `{}]}`)
+	_, err := decodePage(200, body)
+	var de *DecodeError
+	if !errors.Is(err, ErrPageTooLarge) || !errors.As(err, &de) {
+		t.Fatalf("err = %v", err)
+	}
+	if _, err := decodePage(200, []byte(`{"call_summaries":[`+strings.Repeat("{},", MaxPageSize-1)+`{}]}`)); err != nil {
+		t.Fatalf("a page of %d items: %v", MaxPageSize, err)
+	}
 }
 
 func TestFetchSummaryPageCursor(t *testing.T) {

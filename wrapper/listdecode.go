@@ -117,6 +117,9 @@ func (pd *pageDecoder) summaries(p *SummaryPage) error {
 			_, err := dec.ReadToken()
 			return fmt.Errorf("call_summaries[%d]: %w", i, pd.syntax(err))
 		}
+		if len(p.Summaries) == MaxPageSize {
+			return pd.fail(pd.next(), ErrPageTooLarge)
+		}
 		var s *Summary
 		var err error
 		if pd.itemByItem {

@@ -105,7 +105,10 @@ func (t ListTime) check(field string) error {
 			return fmt.Errorf("%w: %s is Since(%v): want a duration of zero or more before now", ErrInvalidFilter, field, t.ago)
 		}
 	case listTimeAt:
-		if y := t.at.UTC().Year(); t.at.IsZero() || y < 1 || y > 9999 {
+		if t.at.IsZero() {
+			return fmt.Errorf("%w: %s is At(time.Time{}), the zero time: want an instant (or leave %s unset)", ErrInvalidFilter, field, field)
+		}
+		if y := t.at.UTC().Year(); y < 1 || y > 9999 {
 			return fmt.Errorf("%w: %s is At(%s): want a time in the years 1 to 9999", ErrInvalidFilter, field, t.at.Format(time.RFC3339))
 		}
 	}

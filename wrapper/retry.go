@@ -96,6 +96,7 @@ func (p RetryPolicy) ceiling(n int) time.Duration {
 // transport error), and retries per the policy.
 type retryDoer struct {
 	hc       *http.Client
+	redact   func(string) string // the client's credentials' redactor
 	policy   RetryPolicy
 	log      *slog.Logger
 	clock    *clock
@@ -273,18 +274,20 @@ func retryableError(err error) bool {
 	return errors.As(err, &ne) && ne.Timeout() // http.Client.Timeout of one attempt
 }
 
-// parseRetryAfter reads Retry-After as delay-seconds or an HTTP date.
+// parseRetryAfter reads Retry-After in the two forms RFC 9110 allows:
+// delay-seconds (digits only) or an HTTP date. A number of seconds too
+// large for the clock is beyond any cap, not absent; anything else (a
+// sign, a fraction, garbage) is absent.
 func parseRetryAfter(h http.Header, now time.Time) (time.Duration, bool) {
 	v := strings.TrimSpace(h.Get("Retry-After"))
 	if v == "" {
 		return 0, false
 	}
-	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
-		if secs < 0 {
-			return 0, false
-		}
-		if secs > int64(24*time.Hour/time.Second) { // avoid overflow; far past any cap
-			secs = int64(24 * time.Hour / time.Second)
+	if strings.Trim(v, "0123456789") == "" {
+		const day = 24 * time.Hour
+		secs, err := strconv.ParseUint(v, 10, 64)
+		if err != nil || secs > uint64(day/time.Second) { // overflow, or past any cap
+			return day, true
 		}
 		return time.Duration(secs) * time.Second, true
 	}

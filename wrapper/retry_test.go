@@ -328,7 +328,16 @@ func TestParseRetryAfter(t *testing.T) {
 		{"soon", 0, false},
 		{"Fri, 27 Nov 2026 08:00:30 GMT", 30 * time.Second, true},
 		{"Fri, 27 Nov 2026 07:59:00 GMT", 0, true},
-		{"99999999999999999999", 0, false},
+		// Too large for an int64: beyond any cap, not absent (a retry at
+		// once would hammer a server that asked for a pause).
+		{"99999999999999999999", 24 * time.Hour, true},
+		{"90000", 24 * time.Hour, true},
+		{"+5", 0, false},
+		{"1.5", 0, false},
+		{"5 ", 5 * time.Second, true},
+		{"Friday, 27-Nov-26 08:00:30 GMT", 30 * time.Second, true}, // RFC 850, obsolete but allowed
+		{"Fri Nov 27 08:00:30 2026", 30 * time.Second, true},       // asctime
+		{"2026-11-27T08:00:30Z", 0, false},
 	} {
 		h := http.Header{}
 		if tt.v != "" {
@@ -355,7 +364,7 @@ func TestConcurrentFetches(t *testing.T) {
 	errs := make(chan error, 8)
 	for range 8 {
 		go func() {
-			_, err := hs.c.FetchSummary(context.Background(), testCallSID)
+			_, err := hs.c.FetchSummary(context.Background(), "CA62608e08adc29a8d6dbc9754e659f125")
 			errs <- err
 		}()
 	}

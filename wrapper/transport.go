@@ -11,6 +11,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/voiceinsights/callsummary/internal/safetext"
 )
 
 // MaxResponseBytes bounds every response body read (10 MiB): a summary is a
@@ -24,7 +26,7 @@ const DefaultTimeout = 30 * time.Second
 func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	resp, err := d.hc.Do(req)
 	if err != nil {
-		return nil, d.explainTimeout(req.Context(), withoutQuery(err))
+		return nil, d.explainTimeout(req.Context(), cleanTransportError(err, d.redact))
 	}
 	defer resp.Body.Close()
 	// Size the buffer from Content-Length when the server sent one: a
@@ -48,18 +50,33 @@ func (d *retryDoer) attempt(req *http.Request) (*http.Response, error) {
 	return resp, nil
 }
 
-// withoutQuery drops the query from the URL net/http puts in a transport
-// error: a list's query can hold the From and To filters, which are PII,
-// and the error is logged and returned.
-func withoutQuery(err error) error {
+// cleanTransportError makes a transport error fit to return and log: the
+// URL net/http puts in it loses its query (a list's From and To filters are
+// PII), user info and any echoed secret, in place, so that even a caller
+// who digs out the *url.Error sees no more; and the error's text as a whole
+// is redacted and made printable, since a proxy's redirect may echo the
+// Authorization header anywhere in a Location.
+func cleanTransportError(err error, redact func(string) string) error {
 	var ue *url.Error
 	if errors.As(err, &ue) {
-		if u, _, ok := strings.Cut(ue.URL, "?"); ok {
-			ue.URL = u + "?…"
+		if u, perr := url.Parse(ue.URL); perr == nil {
+			ue.URL = displayURL(u, redact)
+		} else {
+			ue.URL = "(not a URL)"
 		}
 	}
-	return err
+	return &cleanError{err: err, redact: redact}
 }
+
+// cleanError is an error whose text is redacted and printable; it unwraps
+// to the original for errors.Is and errors.As.
+type cleanError struct {
+	err    error
+	redact func(string) string
+}
+
+func (e *cleanError) Error() string { return safetext.Printable(e.redact(e.err.Error())) }
+func (e *cleanError) Unwrap() error { return e.err }
 
 // explainTimeout says which timeout ended an attempt. Behind transport
 // middleware, net/http reports http.Client.Timeout as a bare "context
@@ -74,7 +91,7 @@ func (d *retryDoer) explainTimeout(ctx context.Context, err error) error {
 
 // buildHTTPClient copies base (never mutating the caller's client), applies
 // the default timeout, the middleware and the redirect rule.
-func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.RoundTripper) (*http.Client, error) {
+func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.RoundTripper, redact func(string) string) (*http.Client, error) {
 	hc := &http.Client{Timeout: DefaultTimeout}
 	if base != nil {
 		c := *base
@@ -94,7 +111,7 @@ func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.Round
 		}
 	}
 	hc.Transport = rt
-	hc.CheckRedirect = stripAuthOnRedirect(hc.CheckRedirect)
+	hc.CheckRedirect = stripAuthOnRedirect(hc.CheckRedirect, redact)
 	return hc, nil
 }
 
@@ -102,7 +119,7 @@ func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.Round
 // request's scheme and host:port. net/http compares host names only, so a
 // redirect to another port of the same host would otherwise keep it. The
 // user's own CheckRedirect, if any, runs afterwards.
-func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error, redact func(string) string) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
 		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
@@ -112,7 +129,7 @@ func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error) func(*
 			return next(req, via)
 		}
 		if len(via) >= 10 {
-			return fmt.Errorf("%w; the last to %s", ErrTooManyRedirects, req.URL.Redacted())
+			return fmt.Errorf("%w; the last to %s", ErrTooManyRedirects, displayURL(req.URL, redact))
 		}
 		return nil
 	}

@@ -20,15 +20,22 @@ const (
 	pollCapFactor                = 4
 )
 
-// WaitForComplete polls FetchSummary with ProcessingState=partial until
-// the summary's processing_state is "complete", and returns it.
+// WaitForComplete polls FetchSummary with ProcessingState=partial while
+// the summary's processing_state is "partial", and returns the first
+// summary that is not: "complete" (IsComplete), or a state the SDK does not
+// know, or none at all (null or absent), which Twilio's schema allows. Only
+// "partial" means "not yet": any other state ends the wait rather than
+// poll until the deadline; check IsComplete.
 //
 // A 404 means "not assembled yet" and a transient failure that outlived
 // FetchSummary's own retries (429, 5xx, transport) is tried again at the
-// next poll; both are logged at debug level. Any other error ends the wait.
-// The wait is bounded only by ctx: give it a deadline; when ctx ends the
-// wait, between polls or as a "not yet" arrives, the error wraps ctx.Err().
-// Options are checked, and the call SID validated, before any request.
+// next poll; both are logged at debug level. A 429's Retry-After is
+// honoured: the next poll waits at least that long, and when that would be
+// past ctx's deadline the wait ends with the 429. Any other error ends the
+// wait. The wait is bounded only by ctx: give it a deadline; when ctx ends
+// the wait, between polls or as a "not yet" arrives, the error wraps
+// ctx.Err(). Options are checked, and the call SID validated, before any
+// request.
 func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...WaitOption) (*Summary, error) {
 	if err := c.check(ctx); err != nil {
 		return nil, err
@@ -48,8 +55,9 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 	interval, maxInterval := w.interval, w.interval*pollCapFactor
 	for poll := 1; ; poll++ {
 		s, err := c.FetchSummary(ctx, callSID, WithProcessingState(ProcessingStatePartial))
+		wait := interval
 		switch {
-		case err == nil && s.IsComplete():
+		case err == nil && !isPartial(s):
 			return s, nil
 		case err == nil:
 			c.log.DebugContext(ctx, "callsummary: summary still partial", "call_sid", callSID, "poll", poll, "next_poll_in", interval)
@@ -63,15 +71,36 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 		case ctx.Err() != nil:
 			return nil, err
 		case errors.Is(err, ErrNotFound) || isTransient(err):
-			c.log.DebugContext(ctx, "callsummary: summary not available yet", "call_sid", callSID, "poll", poll, "error", err.Error(), "next_poll_in", interval)
+			if ra, ok := retryAfterOf(err, c.clock.now()); ok {
+				wait = max(wait, ra)
+				if dl, ok := ctx.Deadline(); ok && c.clock.now().Add(wait).After(dl) {
+					return nil, err // the server's Retry-After is past the deadline
+				}
+			}
+			c.log.DebugContext(ctx, "callsummary: summary not available yet", "call_sid", callSID, "poll", poll, "error", err.Error(), "next_poll_in", wait)
 		default:
 			return nil, err
 		}
-		if err := c.clock.sleep(ctx, interval); err != nil {
+		if err := c.clock.sleep(ctx, wait); err != nil {
 			return nil, waitEnded(callSID, poll, err)
 		}
 		interval = min(interval*pollGrowthNum/pollGrowthDen, maxInterval)
 	}
+}
+
+// isPartial reports whether s says it is not complete yet.
+func isPartial(s *Summary) bool {
+	return s.ProcessingState != nil && *s.ProcessingState == ProcessingStatePartial
+}
+
+// retryAfterOf is the Retry-After of a 429 (or 503) that ended
+// FetchSummary's own retries.
+func retryAfterOf(err error, now time.Time) (time.Duration, bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Header == nil {
+		return 0, false
+	}
+	return parseRetryAfter(ae.Header, now)
 }
 
 // waitEnded is WaitForComplete's error when ctx ends the wait.

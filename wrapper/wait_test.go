@@ -90,7 +90,7 @@ func TestWaitForCompletePollWaitEndsOnCancel(t *testing.T) {
 	hs := newHarness(t, serve(http.StatusOK, fixture(t, "client_partial.json")))
 	ctx, cancel := context.WithCancel(context.Background())
 	var cancelled atomic.Int64
-	_, err := hs.c.WaitForComplete(ctx, testCallSID, WithPollInterval(time.Hour), WithPartialHandler(func(*Summary) {
+	_, err := hs.c.WaitForComplete(ctx, "CA0e87c1212a698494dcdb198af3e0eb2f", WithPollInterval(time.Hour), WithPartialHandler(func(*Summary) {
 		go func() {
 			time.Sleep(50 * time.Millisecond)
 			cancelled.Store(time.Now().UnixNano())
@@ -118,7 +118,7 @@ func TestWaitForCompleteErrors(t *testing.T) {
 	t.Run("transient error keeps polling", func(t *testing.T) {
 		hs := newHarness(t, sequence(serve(503, nil), serve(http.StatusOK, fixture(t, "sip.json"))),
 			WithRetry(RetryPolicy{MaxAttempts: 1}))
-		if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(time.Millisecond)); err != nil {
+		if _, err := hs.c.WaitForComplete(context.Background(), sidOf(t, fixture(t, "sip.json")), WithPollInterval(time.Millisecond)); err != nil {
 			t.Fatal(err)
 		}
 		hs.wantHits(2)
@@ -169,6 +169,57 @@ func TestWaitForCompleteDeadlineAtTheAnswer(t *testing.T) {
 	}
 	if !strings.Contains(err.Error(), "(1 polls)") {
 		t.Errorf("err = %v, want it to count the poll", err)
+	}
+	hs.wantHits(1)
+}
+
+// Only "partial" means "not yet": a summary whose processing_state is
+// null, absent, empty or unknown ends the wait at once, returned as it is.
+func TestWaitForCompleteEndsOnAnyStateButPartial(t *testing.T) {
+	for name, state := range map[string]any{"null": nil, "empty": "", "unknown": "final", "upper case": "COMPLETE", "absent": deleteField} {
+		t.Run(name, func(t *testing.T) {
+			fields := map[string]any{"processing_state": state}
+			body := withFields(t, fixture(t, "carrier.json"), fields)
+			hs := newHarness(t, serve(http.StatusOK, body))
+			hs.fakeSleep()
+			s, err := hs.c.WaitForComplete(context.Background(), testCallSID)
+			if err != nil || s == nil || s.IsComplete() {
+				t.Fatalf("%v, %v: want the summary, not complete", s, err)
+			}
+			hs.wantHits(1)
+			if got := hs.recordedSleeps(); len(got) != 0 {
+				t.Errorf("slept %v", got)
+			}
+		})
+	}
+}
+
+// A 429 whose Retry-After is past the retry budget ends FetchSummary's
+// retries at once; the wait then honours it: the next poll comes no
+// sooner, and when it would come after the deadline the wait ends with the
+// 429 instead of polling on.
+func TestWaitForCompleteHonoursRetryAfter(t *testing.T) {
+	tooMany := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "600") // past MaxRetryAfter
+		serve(http.StatusTooManyRequests, twilioError(429, 20429, "Too Many Requests"))(w, r)
+	}
+	hs := newHarness(t, sequence(tooMany, serve(http.StatusOK, fixture(t, "carrier.json"))))
+	hs.fakeSleep()
+	if _, err := hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(time.Second)); err != nil {
+		t.Fatal(err)
+	}
+	if got := hs.recordedSleeps(); !slices.Equal(got, []time.Duration{10 * time.Minute}) {
+		t.Errorf("waits %v, want the server's 10m", got)
+	}
+	hs.wantHits(2)
+
+	hs = newHarness(t, sequence(tooMany, serve(http.StatusOK, fixture(t, "carrier.json"))))
+	hs.fakeSleep()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	_, err := hs.c.WaitForComplete(ctx, testCallSID, WithPollInterval(time.Second))
+	if !errors.Is(err, ErrRateLimited) {
+		t.Fatalf("err = %v, want the 429", err)
 	}
 	hs.wantHits(1)
 }

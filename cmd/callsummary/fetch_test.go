@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -145,7 +146,9 @@ func TestFetchMalformedSID(t *testing.T) {
 // --wait polls through "not yet" (404) and a partial summary to the
 // complete one, showing each poll and the next poll's time on stderr.
 func TestFetchWait(t *testing.T) {
-	partial, complete := example(t, "PartialClientCall"), example(t, "ClientCall")
+	// The partial summary of the same call (the examples are of two calls).
+	partial := bytes.ReplaceAll(example(t, "PartialClientCall"), []byte("CA0e87c1212a698494dcdb198af3e0eb2f"), []byte(readmeSID))
+	complete := example(t, "ClientCall")
 	notYet := twilioError(404, 20404, "The requested resource was not found")
 	for _, asJSON := range []bool{false, true} {
 		f := newFakeTwilio(t, notYet, jsonReply(200, partial), jsonReply(200, complete))

@@ -1,0 +1,150 @@
+package callsummary
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+)
+
+// What a hostile server or proxy does with the credentials it sees, and
+// what must never come of it. Each test below failed before the client
+// redacted and bounded what it keeps of a response.
+
+// basicValue is the base64 Authorization value of the test credentials.
+var basicValue = base64.StdEncoding.EncodeToString([]byte(testAccountSID + ":" + testSecret))
+
+// A secret that straddles the excerpt's cut is redacted whole: the body is
+// redacted before it is cut, and a long run of a secret counts as the
+// secret.
+func TestAPIErrorExcerptNeverHoldsHalfASecret(t *testing.T) {
+	for _, secret := range []string{testSecret, basicValue} {
+		for _, at := range []int{excerptBytes - 10, excerptBytes - len(secret)/2, excerptBytes - 1} {
+			body := "<html>" + strings.Repeat("x", at-len("<html>")) + secret + strings.Repeat("y", 300) + "</html>"
+			hs := newHarness(t, serve(http.StatusBadGateway, []byte(body)), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			_, err := hs.fetch(context.Background(), testCallSID)
+			var ae *APIError
+			if !errors.As(err, &ae) {
+				t.Fatalf("err = %v", err)
+			}
+			if strings.Contains(ae.Body, secret[:minSecretRun]) || strings.Contains(ae.Body, secret[len(secret)-minSecretRun:]) {
+				t.Errorf("a secret cut at %d leaves part of it: %q", at, ae.Body)
+			}
+		}
+	}
+	// Half a secret, as a proxy that truncates headers would echo it.
+	half := testSecret[:len(testSecret)/2+2]
+	hs := newHarness(t, serve(http.StatusBadGateway, []byte("<p>token="+half+"</p>")), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := hs.fetch(context.Background(), testCallSID)
+	if strings.Contains(err.Error(), half[:minSecretRun]) {
+		t.Errorf("a long run of the secret survives: %v", err)
+	}
+}
+
+// A proxy that echoes the Authorization header into a redirect's Location
+// puts the credential in net/http's error: the client's error, its debug
+// log and the *url.Error inside must not carry it, nor the query.
+func TestRedirectEchoingTheCredentialIsRedacted(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Basic ")
+		// Port 1 refuses: the client's last word is a transport error
+		// naming this URL.
+		w.Header().Set("Location", "http://127.0.0.1:1/echo/"+url.PathEscape(auth)+"?From=%2B15555550199&auth="+url.QueryEscape(auth))
+		w.WriteHeader(http.StatusFound)
+	}, WithRetry(RetryPolicy{MaxAttempts: 2, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	_, err := hs.fetch(context.Background(), testCallSID)
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for what, text := range map[string]string{"error": err.Error(), "log": hs.logs.String()} {
+		assertNoSecret(t, what, text)
+		if strings.Contains(text, basicValue[:minSecretRun]) || strings.Contains(text, "5555550199") {
+			t.Errorf("%s holds the credential or the query: %s", what, text)
+		}
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) && (strings.Contains(ue.URL, "From=") || strings.Contains(ue.URL, basicValue[:minSecretRun])) {
+		t.Errorf("the *url.Error inside holds %q", ue.URL)
+	}
+}
+
+// The too-many-redirects error names the last URL without its query: it
+// can hold an echoed credential, or a list's From and To.
+func TestTooManyRedirectsShowsNoQuery(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, r.URL.Path+"?To=%2B15555550123&n="+r.URL.Query().Get("n")+"x", http.StatusFound)
+	})
+	_, err := hs.fetch(context.Background(), testCallSID)
+	if !errors.Is(err, ErrTooManyRedirects) || strings.Contains(err.Error(), "5555550123") || strings.Contains(err.Error(), "To=") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(hs.logs.String(), "5555550123") {
+		t.Errorf("the log holds the query: %s", hs.logs.String())
+	}
+}
+
+// A value that does not fit its type is never quoted in an error: not in a
+// decode error, not in an issue.
+func TestDecodeErrorsQuoteNoValue(t *testing.T) {
+	const value = "+15555550142 " + testSecret
+	// A number out of range: the decoder's own message quotes it.
+	hs := newHarness(t, serve(http.StatusOK, []byte(`{"call_sid":"`+testCallSID+`","call_score":15555550142e30}`)))
+	_, err := hs.c.FetchAnnotation(context.Background(), testCallSID)
+	var de *DecodeError
+	if !errors.As(err, &de) || de.Pointer != "/call_score" {
+		t.Fatalf("err = %v, want a *DecodeError at /call_score", err)
+	}
+	if strings.Contains(err.Error(), "5555550142") {
+		t.Errorf("the error quotes the value: %v", err)
+	}
+	s, err := ParseSummary([]byte(`{"start_time":"` + value + `","duration":1` + strings.Repeat("0", 30) + `}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, is := range s.DecodeIssues() {
+		if strings.Contains(is.String(), "5555550142") || strings.Contains(is.String(), strings.Repeat("0", 30)) {
+			t.Errorf("the issue quotes the value: %s", is)
+		}
+	}
+}
+
+// A summary or annotation naming another call than the one asked for is
+// refused, typed: a proxy or a cache mixed up responses.
+func TestResponseOfAnotherCallIsRefused(t *testing.T) {
+	other := "CA06b15d3af713e318d123274a98d70bc9"
+	hs := newHarness(t, serve(http.StatusOK, withFields(t, fixture(t, "carrier.json"), map[string]any{"call_sid": other})))
+	if _, err := hs.fetch(context.Background(), testCallSID); !errors.Is(err, ErrWrongCall) || !strings.Contains(err.Error(), other) {
+		t.Errorf("FetchSummary: %v", err)
+	}
+	hs = newHarness(t, serve(http.StatusOK, []byte(`{"call_sid":"`+other+`"}`)))
+	if _, err := hs.c.FetchAnnotation(context.Background(), testCallSID); !errors.Is(err, ErrWrongCall) {
+		t.Errorf("FetchAnnotation: %v", err)
+	}
+	// The same SID in other case is the same call; a null one cannot tell.
+	hs = newHarness(t, serve(http.StatusOK, withFields(t, fixture(t, "carrier.json"), map[string]any{"call_sid": strings.ToUpper(testCallSID[2:])})))
+	if _, err := hs.fetch(context.Background(), testCallSID); !errors.Is(err, ErrWrongCall) || strings.Contains(err.Error(), "D45EC3C4") {
+		t.Errorf("a call_sid that is not a SID: %v", err)
+	}
+	hs = newHarness(t, serve(http.StatusOK, withFields(t, fixture(t, "carrier.json"), map[string]any{"call_sid": "CA" + strings.ToUpper(testCallSID[2:])})))
+	if _, err := hs.fetch(context.Background(), testCallSID); err != nil {
+		t.Errorf("the SID in upper case: %v", err)
+	}
+}
+
+// Server text in an *APIError is made printable: escape sequences from a
+// hostile server never reach a terminal through an error message.
+func TestAPIErrorTextIsPrintable(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Twilio-Request-Id", "RQ"+strings.Repeat("\u202e", 3)) // net/http refuses control bytes in headers
+		serve(http.StatusNotFound, twilioError(404, 20404, "gone\x1b[2J\nVerdict: good"))(w, r)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := hs.fetch(context.Background(), testCallSID)
+	var ae *APIError
+	if !errors.As(err, &ae) || strings.ContainsAny(err.Error(), "\x1b\x07\n\u202e") || strings.ContainsAny(ae.RequestID, "\u202e") {
+		t.Errorf("control characters reach the error: %q", err)
+	}
+}

@@ -1,0 +1,83 @@
+package callsummary
+
+import (
+	"net/url"
+	"strings"
+)
+
+// minSecretRun is the shortest run of a secret's bytes treated as the
+// secret: a proxy may echo half a header, and an excerpt may cut one.
+const minSecretRun = 8
+
+// newRedactor returns a function that removes from text each of forms (a
+// secret, the base64 value of the Basic header that carries it) and any run
+// of minSecretRun bytes or more of one of them. It captures the forms in a
+// closure, which fmt cannot print.
+func newRedactor(forms ...string) func(string) string {
+	runs := make(map[string]struct{})
+	for _, f := range forms {
+		for i := 0; i+minSecretRun <= len(f); i++ {
+			runs[f[i:i+minSecretRun]] = struct{}{}
+		}
+	}
+	return func(s string) string {
+		for _, f := range forms {
+			if f != "" {
+				s = strings.ReplaceAll(s, f, redacted)
+			}
+		}
+		return redactRuns(s, runs)
+	}
+}
+
+// redactRuns replaces each stretch of s covered by runs of minSecretRun
+// bytes found in runs with one redacted marker.
+func redactRuns(s string, runs map[string]struct{}) string {
+	if len(runs) == 0 || len(s) < minSecretRun {
+		return s
+	}
+	var b strings.Builder
+	done, end := 0, -1 // s[:done] is written; a marked stretch ends at end
+	for i := 0; i+minSecretRun <= len(s); i++ {
+		if _, ok := runs[s[i:i+minSecretRun]]; !ok {
+			continue
+		}
+		if i > end { // a new stretch
+			if end >= 0 {
+				b.WriteString(redacted)
+			}
+			b.WriteString(s[done:i])
+		}
+		end = i + minSecretRun
+		done = end
+	}
+	if end < 0 {
+		return s
+	}
+	b.WriteString(redacted)
+	b.WriteString(s[done:])
+	return b.String()
+}
+
+// displayURL is u as it may be shown in an error or a log line: scheme,
+// host and path only (no user info; no query, which can hold the From and
+// To filters, only "?…" where there was one; no fragment), with the secret
+// removed from the path.
+func displayURL(u *url.URL, redact func(string) string) string {
+	if u == nil {
+		return ""
+	}
+	path := u.Path
+	if redact != nil {
+		if r := redact(path); r != path {
+			path = r
+		} else if esc := u.EscapedPath(); redact(esc) != esc {
+			path = redact(esc)
+		}
+	}
+	out := (&url.URL{Scheme: u.Scheme, Host: u.Host}).String() + path
+	if u.RawQuery != "" {
+		out += "?…"
+	}
+	return out
+}
