@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -37,6 +38,10 @@ type faultCase struct {
 	minElapsed                     time.Duration
 	maxElapsed                     time.Duration // zero: the safety net only
 	check                          func(t *testing.T, err error, s *callsummary.Summary, srv *sandbox.Server)
+	// call, when set, is what the client does instead of fetching
+	// carrierSID's summary (a listing's pages are round trips, not
+	// attempts).
+	call func(ctx context.Context, c *callsummary.Client) (*callsummary.Summary, error)
 }
 
 func repeat(f sandbox.Fault, n int) func() []sandbox.Fault {
@@ -204,5 +209,5 @@ func faultCases() []faultCase {
 			want: "*callsummary.DecodeError at byte 0", msg: []string{"decoding summary (HTTP 200) at byte 0", "empty"},
 			check: wantDecodeOffset(func(int) int64 { return 0 })},
 	}...)
-	return cases
+	return append(cases, hostileCases()...)
 }

@@ -45,8 +45,18 @@ func outcome(ctx context.Context, err error) string {
 	switch {
 	case err == nil:
 		return "success"
+	case errors.Is(err, callsummary.ErrWrongCall):
+		return "callsummary.ErrWrongCall"
+	case errors.Is(err, callsummary.ErrPaginationLoop):
+		return "callsummary.ErrPaginationLoop"
+	case errors.Is(err, callsummary.ErrPageTooLarge):
+		return "callsummary.ErrPageTooLarge"
 	case errors.As(err, &ve):
-		return "*conformance.ValidationError at " + strings.Join(ve.Pointers(), ", ")
+		ptrs := ve.Pointers()
+		if len(ptrs) > 4 {
+			return fmt.Sprintf("*conformance.ValidationError at %s, … (%d violations)", strings.Join(ptrs[:3], ", "), len(ptrs))
+		}
+		return "*conformance.ValidationError at " + strings.Join(ptrs, ", ")
 	case errors.As(err, &ae):
 		s := fmt.Sprintf("*callsummary.APIError %d", ae.StatusCode)
 		if ae.Code != 0 {
