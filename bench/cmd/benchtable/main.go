@@ -222,6 +222,19 @@ func (t *table) sandbox() {
 	t.printf("\n")
 }
 
+// drift prices the degrading decode beside the strict one.
+func (t *table) drift() {
+	t.printf("### Drift (`BenchmarkDecodeDrift`, ClientCall through `ParseSummary`), medians\n\n")
+	t.printf("| path | time/op | B/op | allocs/op | this ÷ strict |\n| --- | ---: | ---: | ---: | ---: |\n")
+	strict := t.get("DecodeDrift/path=strict", "sec/op")
+	for _, path := range []string{"strict", "drifted"} {
+		name := "DecodeDrift/path=" + path
+		sec := t.get(name, "sec/op")
+		t.printf("| %s | %s | %.0f | %.0f | %.2f× |\n", path, us(sec), t.get(name, "B/op"), t.get(name, "allocs/op"), sec/strict)
+	}
+	t.printf("\n")
+}
+
 func run(args []string, out io.Writer) error {
 	if len(args) != 1 {
 		return errors.New("usage: benchtable RESULTS.txt")
@@ -253,6 +266,7 @@ func run(args []string, out io.Writer) error {
 	_, n, _ := s.median("Fetch/impl=raw", "sec/op")
 	t.printf("Each figure is the median of %d runs of the same `go test` invocation; ratios divide medians of that run.\n\n", n)
 	t.decode()
+	t.drift()
 	t.fetch()
 	t.conformance()
 	t.sandbox()
