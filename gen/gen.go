@@ -663,13 +663,13 @@ type AgentSessionSummary struct {
 	SessionID            *string             `json:"session_id,omitempty"`
 	SessionState         *AgentSessionState  `json:"session_state,omitempty"`
 
-	// SttLatencyMs Speech-to-text latency, in milliseconds.
-	SttLatencyMs       *AgentRateStats  `json:"stt_latency_ms,omitempty"`
+	// STTLatencyMs Speech-to-text latency, in milliseconds.
+	STTLatencyMs       *AgentRateStats  `json:"stt_latency_ms,omitempty"`
 	TimeToFirstAudioMs *AgentRateStats  `json:"time_to_first_audio_ms,omitempty"`
 	Tokens             *AgentTokenStats `json:"tokens,omitempty"`
 
-	// TtsLatencyMs Text-to-speech latency, in milliseconds.
-	TtsLatencyMs *AgentRateStats `json:"tts_latency_ms,omitempty"`
+	// TTSLatencyMs Text-to-speech latency, in milliseconds.
+	TTSLatencyMs *AgentRateStats `json:"tts_latency_ms,omitempty"`
 	Turns        *int            `json:"turns,omitempty"`
 	Words        *AgentWordStats `json:"words,omitempty"`
 }
