@@ -26,17 +26,18 @@ func ExampleValidator_Middleware() {
 		return
 	}
 	defer srv.Close()
-
+	h := srv.Handler()
 	client, err := callsummary.NewClient(
 		callsummary.WithBaseURL(srv.URL),
-		callsummary.WithCredentials(srv.Handler().AccountSID(), srv.Handler().AuthToken()),
+		callsummary.WithCredentials(h.AccountSID(), h.AuthToken()),
 		callsummary.WithTransportMiddleware(v.Middleware(conformance.FailOnViolation())),
 	)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	summary, err := client.FetchSummary(context.Background(), "CAd45ec3c4af38967de454f9e45bb1cef4")
+	ctx := context.Background()
+	summary, err := client.FetchSummary(ctx, "CAd45ec3c4af38967de454f9e45bb1cef4")
 	if err != nil {
 		fmt.Println(err)
 		return
