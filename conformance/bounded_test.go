@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -51,5 +52,37 @@ func TestViolationsAreBounded(t *testing.T) {
 				t.Errorf("%d MiB allocated", allocated)
 			}
 		})
+	}
+}
+
+// A value that cannot be decoded at all (a number beyond float64) is named
+// by its pointer; its digits, which may be a phone number or an echoed
+// secret, appear in neither validator's error.
+func TestUndecodableNumberIsNotQuoted(t *testing.T) {
+	v := newTestValidator(t)
+	const digits = "15555550142"
+	body := []byte(`{"call_sid":"CAd45ec3c4af38967de454f9e45bb1cef4","duration":` + digits + `e999}`)
+	req, err := http.NewRequest(http.MethodGet, "http://127.0.0.1/v1/Voice/CAd45ec3c4af38967de454f9e45bb1cef4/Summary", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := &http.Response{StatusCode: 200, Header: http.Header{"Content-Type": {"application/json"}},
+		Body: io.NopCloser(bytes.NewReader(body))}
+	for name, err := range map[string]error{
+		"ValidateSummary":  v.ValidateSummary(body),
+		"ValidateResponse": v.ValidateResponse(req, resp),
+	} {
+		if err == nil {
+			t.Errorf("%s: nil for a number beyond float64", name)
+			continue
+		}
+		for _, verb := range []string{"%v", "%+v", "%#v"} {
+			if text := fmt.Sprintf(verb, err); strings.Contains(text, digits) {
+				t.Errorf("%s: %s quotes the value: %s", name, verb, text)
+			}
+		}
+		if !strings.Contains(err.Error(), "/duration") {
+			t.Errorf("%s: %v does not name /duration", name, err)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -42,6 +43,25 @@ func TestAPIErrorExcerptNeverHoldsHalfASecret(t *testing.T) {
 	_, err := hs.fetch(context.Background(), testCallSID)
 	if strings.Contains(err.Error(), half[:minSecretRun]) {
 		t.Errorf("a long run of the secret survives: %v", err)
+	}
+
+	// The same in Twilio's JSON error body: message, more_info and details
+	// are redacted as the excerpt is.
+	body := fmt.Sprintf(`{"code":20001,"message":"bad token=%s","more_info":"https://www.twilio.com/docs/errors/20001?t=%s","status":400,"details":{"echo":"%s","%s":1}}`,
+		half, half, half, half)
+	hs = newHarness(t, serve(http.StatusBadRequest, []byte(body)), WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err = hs.fetch(context.Background(), testCallSID)
+	ae, ok := errors.AsType[*APIError](err)
+	if !ok {
+		t.Fatalf("err = %v", err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if text := fmt.Sprintf(verb, ae); strings.Contains(text, half[:minSecretRun]) {
+			t.Errorf("%s of a JSON error body holds part of the secret: %s", verb, text)
+		}
+	}
+	if ae.Code != 20001 {
+		t.Errorf("code %d: redaction must leave the rest of the body readable", ae.Code)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -312,10 +313,24 @@ func TestListSummariesStopsOnLoops(t *testing.T) {
 			l := newListing(t, tt.total, tt.size)
 			l.next = tt.next
 			hs := newHarness(t, l.handler)
-			got, err := collect(t, hs.c.ListSummaries(context.Background(), ListFilter{PageSize: tt.size}))
+			// A listing that loops must end on its own: the deadline and
+			// the cap only turn a regression into a failure, not a hang.
+			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+			defer cancel()
+			var got []*Summary
+			var err error
+			for s, e := range hs.c.ListSummaries(ctx, ListFilter{PageSize: tt.size}) {
+				if err = e; e != nil {
+					break
+				}
+				if got = append(got, s); len(got) > 100 {
+					t.Fatalf("%d items and counting: the loop was not seen", len(got))
+				}
+			}
 			if len(got) != tt.items || !errors.Is(err, ErrPaginationLoop) {
 				t.Fatalf("got %d then %v", len(got), err)
 			}
+			assertErrNoSecret(t, err)
 			hs.wantHits(tt.hits)
 		})
 	}
@@ -331,6 +346,24 @@ func TestListPageTooLarge(t *testing.T) {
 	}
 	if _, err := decodePage(200, []byte(`{"call_summaries":[`+strings.Repeat("{},", MaxPageSize-1)+`{}]}`)); err != nil {
 		t.Fatalf("a page of %d items: %v", MaxPageSize, err)
+	}
+
+	// A page at the byte cap holding 3.5 million empty items: decoding
+	// stops at the first item past the limit, so the work and memory are
+	// those of MaxPageSize summaries, not of the page.
+	huge := []byte(`{"call_summaries":[` + strings.Repeat("{},", (MaxResponseBytes-32)/3) + `{}]}`)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = decodePage(200, huge)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, ErrPageTooLarge) {
+		t.Fatalf("a %d MiB page: %v", len(huge)>>20, err)
+	}
+	allocated := after.TotalAlloc - before.TotalAlloc
+	t.Logf("a %d MiB page of %d items: %d KiB allocated", len(huge)>>20, (MaxResponseBytes-32)/3+1, allocated>>10)
+	if allocated > 8<<20 {
+		t.Errorf("%d MiB allocated refusing the page: it was decoded before it was counted", allocated>>20)
 	}
 }
 

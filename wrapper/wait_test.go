@@ -182,7 +182,11 @@ func TestWaitForCompleteEndsOnAnyStateButPartial(t *testing.T) {
 			body := withFields(t, fixture(t, "carrier.json"), fields)
 			hs := newHarness(t, serve(http.StatusOK, body))
 			hs.fakeSleep()
-			s, err := hs.c.WaitForComplete(context.Background(), testCallSID)
+			// With sleeps faked, a wait that polls on spins: the deadline
+			// makes that a failure rather than a hang.
+			ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+			defer cancel()
+			s, err := hs.c.WaitForComplete(ctx, testCallSID)
 			if err != nil || s == nil || s.IsComplete() {
 				t.Fatalf("%v, %v: want the summary, not complete", s, err)
 			}
