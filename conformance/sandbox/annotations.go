@@ -20,9 +20,9 @@ import (
 // one naming the call. The list's annotation filters read the same value.
 //
 // A generated call's summary embeds its current annotation, since its JSON is
-// generated on demand. A fixture's summary is served as its exact bytes, so
-// its embedded annotation does not change when the annotation is updated:
-// only GET .../Annotation and the list's filters see the update.
+// generated on demand. A fixture's summary is served as its exact bytes until
+// its annotation is updated; then the update takes the place of its embedded
+// annotation, the other bytes unchanged (fixtureBody).
 type annotationStore struct {
 	mu  sync.RWMutex
 	set map[string]gen.Annotation

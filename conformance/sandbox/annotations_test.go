@@ -131,8 +131,9 @@ func TestAnnotationsRoundTrip(t *testing.T) {
 	}
 }
 
-// A fixture's annotation is its embedded one until updated; the fixture's
-// summary bytes stay exactly the fixture.
+// A fixture's annotation is its embedded one until updated; then its
+// summary, fetched or listed, carries the updated annotation in place of
+// the embedded one, every other byte of the fixture as it was.
 func TestAnnotationsOfFixtures(t *testing.T) {
 	srv := newSandbox(t)
 	const seed = "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -141,12 +142,30 @@ func TestAnnotationsOfFixtures(t *testing.T) {
 	if deref(a.CallScore) != 2 || deref(a.Comment) != "this is a call" || deref(a.URL) != twilioBase+annotationPath(seed) {
 		t.Errorf("seed annotation: %s", body)
 	}
-	before, _ := srv.Handler().Fixture(seed, gen.ProcessingStateComplete)
-	if _, resp, body := postAnnotation(t, srv, seed, url.Values{"CallScore": {"5"}}); resp.StatusCode != http.StatusOK || deref(decodeAnnotation(t, body).CallScore) != 5 {
-		t.Fatalf("POST: %d %s", resp.StatusCode, body)
-	}
-	if _, _, after := sandboxFetch(t, srv, sandboxPath(seed)); !bytes.Equal(after, before) {
-		t.Error("updating a fixture's annotation changed its summary's bytes")
+	for _, c := range []struct {
+		sid   string
+		query string
+		state gen.ProcessingState
+	}{
+		{seed, "", gen.ProcessingStateComplete},
+		{seed, "?ProcessingState=partial", gen.ProcessingStatePartial},
+		{"CA67d894ec58cb5185cbf2afff2e778203", "", gen.ProcessingStateComplete}, // a file: indented, "annotation": null last
+	} {
+		before, _ := srv.Handler().Fixture(c.sid, c.state)
+		_, resp, posted := postAnnotation(t, srv, c.sid, url.Values{"CallScore": {"5"}, "Comment": {"ok now"}})
+		if resp.StatusCode != http.StatusOK || deref(decodeAnnotation(t, posted).CallScore) != 5 {
+			t.Fatalf("POST: %d %s", resp.StatusCode, posted)
+		}
+		_, _, after := sandboxFetch(t, srv, sandboxPath(c.sid)+c.query)
+		var s gen.CallSummary
+		if err := wirejson.Unmarshal(after, &s); err != nil || s.Annotation == nil ||
+			deref(s.Annotation.CallScore) != 5 || deref(s.Annotation.Comment) != "ok now" {
+			t.Errorf("%s%s: the summary does not carry the update (%v): %s", c.sid, c.query, err, after)
+		}
+		checkSameMembers(t, before, after, "annotation")
+		if got, _ := srv.Handler().Fixture(c.sid, c.state); !bytes.Equal(got, after) {
+			t.Errorf("%s: Fixture differs from what is served", c.sid)
+		}
 	}
 	// The nulls fixture has a null call_sid; its annotation still names it.
 	const nulls = "CAf59df63d71d69652516866e32fb2c6d2"
@@ -264,5 +283,46 @@ func TestAnnotationsConcurrentUpdates(t *testing.T) {
 		QualityIssues: []gen.QualityIssue{gen.QualityIssueEcho}, Spam: new(true), CallScore: new(4), Comment: new("c"), Incident: new("i")}
 	if diff := cmp.Diff(want, decodeAnnotation(t, body)); diff != "" {
 		t.Errorf("after concurrent updates (-want +got):\n%s", diff)
+	}
+}
+
+// checkSameMembers checks that two JSON objects have the same members in
+// the same order with the same bytes, white space included, except the
+// value of member skip.
+func checkSameMembers(t *testing.T, before, after []byte, skip string) {
+	t.Helper()
+	// split returns the names, and the object cut into what lies between
+	// values and the values themselves, the skipped value left out.
+	split := func(obj []byte) (keys []string, parts []string) {
+		dec := wirejson.NewDecoder(bytes.NewReader(obj))
+		if _, err := dec.ReadToken(); err != nil {
+			t.Fatal(err)
+		}
+		last := int(dec.InputOffset())
+		for dec.PeekKind() == '"' {
+			tok, err := dec.ReadToken()
+			if err != nil {
+				t.Fatal(err)
+			}
+			keys = append(keys, tok.String())
+			v, err := dec.ReadValue()
+			if err != nil {
+				t.Fatal(err)
+			}
+			end := int(dec.InputOffset())
+			start := end - len(v)
+			value := string(obj[start:end])
+			if keys[len(keys)-1] == skip {
+				value = ""
+			}
+			parts = append(parts, string(obj[last:start]), value)
+			last = end
+		}
+		return keys, append(parts, string(obj[last:]))
+	}
+	k1, p1 := split(before)
+	k2, p2 := split(after)
+	if !slices.Equal(k1, k2) || !slices.Equal(p1, p2) {
+		t.Errorf("the objects differ outside %q:\n%s\n%s", skip, before, after)
 	}
 }

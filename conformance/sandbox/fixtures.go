@@ -3,6 +3,7 @@ package sandbox
 import (
 	"embed"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
@@ -28,6 +29,10 @@ type SampleCall struct {
 	// States lists the summaries the sandbox holds for this call, complete
 	// first. Lifecycle mode decides which of them exist at a given instant.
 	States []gen.ProcessingState
+	// CompletesLater says that a call with only a partial summary also has
+	// the complete one Twilio assembles later: WithCompletion serves it once
+	// its delay has passed. It is not in States, which hold from the start.
+	CompletesLater bool
 }
 
 // A fixtureSource names where one summary's bytes come from: an example of
@@ -41,6 +46,9 @@ type fixtureSpec struct {
 	sid               string
 	description       string
 	complete, partial fixtureSource
+	// completion is the complete summary of a call that has only a partial
+	// one, served only with WithCompletion.
+	completion fixtureSource
 }
 
 // catalogue is the sandbox's fixture set, in the order Calls lists it.
@@ -55,7 +63,7 @@ func catalogue() []fixtureSpec {
 		{sid: "CA62608e08adc29a8d6dbc9754e659f125", description: "Voice SDK (client) call with sdk_edge: low MOS on a lossy Wi-Fi link",
 			complete: fixtureSource{example: "ClientCall"}},
 		{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary exists",
-			partial: fixtureSource{example: "PartialClientCall"}},
+			partial: fixtureSource{example: "PartialClientCall"}, completion: fixtureSource{file: "client_completed.json"}},
 		{sid: "CA7a63e1d4b2c94f0e8d1a5b6c7d8e9f01", description: "PSTN call answered by an AI agent (ConversationRelay), with agent_session_summaries",
 			complete: fixtureSource{example: "AgentCall"}},
 		{sid: "CAaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", description: "Twilio's documented example (call_sid made valid), complete and partial",
@@ -76,6 +84,7 @@ func catalogue() []fixtureSpec {
 type fixture struct {
 	call              SampleCall
 	complete, partial []byte
+	completion        []byte // see fixtureSpec.completion
 	// ended is the call's end_time (zero if the summary has none).
 	ended time.Time
 	// facts are what the list reads, from the complete summary (else the
@@ -106,6 +115,11 @@ func loadFixtures(v *conformance.Validator) (map[string]*fixture, []string, erro
 				return nil, nil, fmt.Errorf("sandbox: fixture %s (%s): %w", spec.sid, part.state, err)
 			}
 		}
+		if spec.completion != (fixtureSource{}) {
+			if err := f.addCompletion(v, spec.sid, spec.completion); err != nil {
+				return nil, nil, fmt.Errorf("sandbox: fixture %s (completion): %w", spec.sid, err)
+			}
+		}
 		byID[spec.sid] = f
 		order = append(order, spec.sid)
 	}
@@ -116,26 +130,13 @@ func loadFixtures(v *conformance.Validator) (map[string]*fixture, []string, erro
 // (the complete summary, else the partial) gives the facts the list's
 // filters see.
 func (f *fixture) add(v *conformance.Validator, sid string, src fixtureSource, state gen.ProcessingState, dst *[]byte) error {
-	body, err := src.bytes(v)
+	body, s, err := src.summary(v, sid, state)
 	if err != nil {
 		return err
 	}
-	var s gen.CallSummary
-	if err := wirejson.Unmarshal(body, &s); err != nil {
-		return fmt.Errorf("decode: %w", err)
-	}
-	// The catalogue stays honest: a summary served for a SID names that
-	// SID and the processing state it is served as, unless the field is
-	// null.
-	if s.CallSID != nil && *s.CallSID != sid {
-		return fmt.Errorf("call_sid is %s", *s.CallSID)
-	}
-	if s.ProcessingState != nil && *s.ProcessingState != state {
-		return fmt.Errorf("processing_state is %s", *s.ProcessingState)
-	}
 	*dst = body
 	if f.call.States == nil {
-		f.facts = factsOf(&s)
+		f.facts = factsOf(s)
 		f.facts.sid = sid // the nulls fixture's call_sid is null
 		f.annotation = s.Annotation
 	}
@@ -147,6 +148,46 @@ func (f *fixture) add(v *conformance.Validator, sid string, src fixtureSource, s
 		f.ended = *s.EndTime
 	}
 	return nil
+}
+
+// addCompletion reads the complete summary of a call that has only a
+// partial one. It must tell the same call as the partial summary where the
+// list's filters look, since they read the partial one's facts.
+func (f *fixture) addCompletion(v *conformance.Validator, sid string, src fixtureSource) error {
+	if f.complete != nil || f.partial == nil {
+		return fmt.Errorf("a completion is for a call with only a partial summary")
+	}
+	body, s, err := src.summary(v, sid, gen.ProcessingStateComplete)
+	if err != nil {
+		return err
+	}
+	if !reflect.DeepEqual(factsOf(s), f.facts) {
+		return fmt.Errorf("the complete summary differs from the partial one in what the list filters by")
+	}
+	f.completion = body
+	f.call.CompletesLater = true
+	return nil
+}
+
+// summary reads and decodes the source's JSON. The catalogue stays honest:
+// a summary served for a SID names that SID and the processing state it is
+// served as, unless the field is null.
+func (s fixtureSource) summary(v *conformance.Validator, sid string, state gen.ProcessingState) ([]byte, *gen.CallSummary, error) {
+	body, err := s.bytes(v)
+	if err != nil {
+		return nil, nil, err
+	}
+	var cs gen.CallSummary
+	if err := wirejson.Unmarshal(body, &cs); err != nil {
+		return nil, nil, fmt.Errorf("decode: %w", err)
+	}
+	if cs.CallSID != nil && *cs.CallSID != sid {
+		return nil, nil, fmt.Errorf("call_sid is %s", *cs.CallSID)
+	}
+	if cs.ProcessingState != nil && *cs.ProcessingState != state {
+		return nil, nil, fmt.Errorf("processing_state is %s", *cs.ProcessingState)
+	}
+	return body, &cs, nil
 }
 
 // bytes returns the summary's JSON. An example is encoded once, here, from

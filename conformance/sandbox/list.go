@@ -70,10 +70,7 @@ type listed struct {
 // states reports which summaries of an entry exist at now.
 func (h *Handler) states(e listEntry, now time.Time) (partial, complete bool) {
 	if e.fix != nil {
-		if lc := h.cfg.lifecycle; lc != nil {
-			return lc.available(e.fix, now)
-		}
-		return e.fix.partial != nil, e.fix.complete != nil
+		return h.fixtureStates(e.fix, now)
 	}
 	return h.popStates(e.pop, now)
 }
@@ -211,14 +208,11 @@ func (h *Handler) match(filter *listFilter, now time.Time) []listed {
 	return out
 }
 
-// entryBytes is the summary of a listed call: a fixture's exact bytes, or
-// a generated call's JSON with its current annotation.
+// entryBytes is the summary of a listed call: a fixture's bytes, or a
+// generated call's JSON, each with its current annotation.
 func (h *Handler) entryBytes(e listEntry, state gen.ProcessingState) []byte {
 	if e.fix != nil {
-		if state == gen.ProcessingStatePartial && e.fix.partial != nil {
-			return e.fix.partial
-		}
-		return e.fix.complete
+		return h.fixtureBody(e.fix, state)
 	}
 	return h.pop.summaryBytes(e.pop, state, h.annotationOf(e))
 }

@@ -32,6 +32,7 @@ type Handler struct {
 	pop         *population // nil without a population
 	index       listIndex
 	annotations annotationStore
+	started     time.Time // the clock's reading at NewHandler, for WithCompletion
 	mux         http.Handler
 	faults      faultBook
 }
@@ -53,7 +54,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 	if err != nil {
 		return nil, err
 	}
-	h := &Handler{cfg: cfg, v: v, fixtures: fixtures, order: order}
+	h := &Handler{cfg: cfg, v: v, fixtures: fixtures, order: order, started: cfg.clock()}
 	if cfg.popSize > 0 {
 		h.pop = newPopulation(cfg.popSize, cfg.popSeed, cfg.clock(), cfg.accountSID)
 	}
@@ -90,25 +91,25 @@ func (h *Handler) Calls() []SampleCall {
 }
 
 // Fixture returns the exact bytes the sandbox serves (outside lifecycle mode)
-// for sid and a ProcessingState: for complete (or ""), the complete summary;
-// for partial, the partial summary if the call has one, else the complete
-// one. For a generated call, it returns what FetchSummary serves at the
-// clock's now, which depends on the call's age and current annotation. The
-// slice is a copy.
+// for sid and a ProcessingState: for complete (or ""), the complete summary
+// (for a call WithCompletion completes, once its delay has passed); for
+// partial, the partial summary if the call has one, else the complete one.
+// An annotation set through the sandbox is in place of the one the summary
+// was written with. For a generated call, it returns what FetchSummary
+// serves at the clock's now, which depends on the call's age and current
+// annotation. The slice is a copy.
 func (h *Handler) Fixture(sid string, state gen.ProcessingState) ([]byte, bool) {
 	f, ok := h.fixtures[sid]
 	if !ok {
 		body, ok := h.summary(sid, cmp.Or(state, gen.ProcessingStateComplete))
 		return body, ok
 	}
-	body := f.complete
-	if state == gen.ProcessingStatePartial && f.partial != nil {
-		body = f.partial
+	partial, complete := f.partial != nil, f.complete != nil
+	if h.cfg.lifecycle == nil {
+		partial, complete = h.fixtureStates(f, h.cfg.clock())
 	}
-	if body == nil {
-		return nil, false
-	}
-	return bytes.Clone(body), true
+	body, ok := h.fixtureFor(f, state, partial, complete, f.complete == nil)
+	return bytes.Clone(body), ok
 }
 
 // ServeHTTP serves one request and logs it at debug level.
@@ -264,20 +265,22 @@ func (h *Handler) summary(sid string, want gen.ProcessingState) ([]byte, bool) {
 	if !ok {
 		return h.generatedSummary(sid, want)
 	}
-	if lc := h.cfg.lifecycle; lc != nil {
-		partial, complete := lc.available(f, h.cfg.clock())
-		switch {
-		case complete:
-			return f.complete, true
-		case partial && want == gen.ProcessingStatePartial:
-			return f.partial, true
-		}
-		return nil, false
+	partial, complete := h.fixtureStates(f, h.cfg.clock())
+	return h.fixtureFor(f, want, partial, complete, h.cfg.lifecycle != nil || f.complete == nil)
+}
+
+// fixtureFor picks the summary of a fixture to serve for want, given which
+// exist: partial is the partial summary while there is one, except for a
+// timed call (newest: lifecycle mode, or a call WithCompletion completes),
+// whose newest summary it is, as Twilio answers.
+func (h *Handler) fixtureFor(f *fixture, want gen.ProcessingState, partial, complete, newest bool) ([]byte, bool) {
+	switch {
+	case want == gen.ProcessingStatePartial && partial && !(newest && complete):
+		return h.fixtureBody(f, gen.ProcessingStatePartial), true
+	case complete:
+		return h.fixtureBody(f, gen.ProcessingStateComplete), true
 	}
-	if want == gen.ProcessingStatePartial && f.partial != nil {
-		return f.partial, true
-	}
-	return f.complete, f.complete != nil
+	return nil, false
 }
 
 // statusRecorder remembers the status for the request log. Unwrap lets

@@ -23,6 +23,7 @@ type serverConfig struct {
 	keySID, keySecret     string
 	clock                 func() time.Time
 	lifecycle             *Lifecycle
+	completeAfter         time.Duration // WithCompletion; 0 is off
 	logger                *slog.Logger
 	popSize               int
 	popSeed               uint64
@@ -62,6 +63,12 @@ func newServerConfig(opts []Option) (serverConfig, error) {
 			return cfg, err
 		}
 	}
+	switch {
+	case cfg.completeAfter < 0:
+		return cfg, errors.New("sandbox: WithCompletion needs a positive delay")
+	case cfg.completeAfter > 0 && cfg.lifecycle != nil:
+		return cfg, errors.New("sandbox: WithCompletion and WithLifecycle both time the summaries; use one")
+	}
 	return cfg, nil
 }
 
@@ -81,6 +88,23 @@ func WithAPIKey(keySID, secret string) Option {
 // delays always use real time: they exist to exercise real timeouts.
 func WithClock(now func() time.Time) Option {
 	return func(c *serverConfig) { c.clock = now }
+}
+
+// WithCompletion makes the calls that have only a partial summary complete
+// d after NewHandler, on the clock (WithClock): from then on the sandbox
+// serves the complete summary Twilio would have assembled
+// (SampleCall.CompletesLater), so that a client waiting for it
+// (WaitForComplete, `callsummary fetch --wait`) sees the wait end. Without it
+// those calls stay partial. Every other call is served as without it. It
+// cannot be combined with WithLifecycle, which times every call itself; d
+// must be positive.
+func WithCompletion(d time.Duration) Option {
+	return func(c *serverConfig) {
+		c.completeAfter = d
+		if d <= 0 {
+			c.completeAfter = -1 // refused by newServerConfig
+		}
+	}
 }
 
 // WithLogger sets the logger for the request log, written at debug level.
