@@ -1,21 +1,26 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
-	"unicode"
+
+	"github.com/spf13/cobra"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
+	"github.com/voiceinsights/callsummary/internal/wirejson"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 type annotateOptions struct {
-	target       fetchOptions
-	json         bool
+	target       targetOptions
+	out          outputOptions
 	score        *int
 	issues       []string
 	spam         *bool
@@ -25,67 +30,109 @@ type annotateOptions struct {
 	incident     *string
 }
 
-func runAnnotate(ctx context.Context, e *env, args []string) error {
-	var o annotateOptions
-	fs := newFlagSet("annotate")
-	fs.Var(optionalInt(&o.score), "score", "call `score`: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad")
-	fs.Var(listValue{&o.issues}, "issue", "quality `issue`, repeatable or comma-separated: low_volume, choppy_robotic, echo, dtmf, latency, owa, static_noise, no_quality_issue, unknown_quality_issue")
-	fs.Var(triBool(&o.spam), "spam", "mark the call as spam (--spam=false: as not spam)")
-	fs.StringVar(&o.answeredBy, "answered-by", "", "who `answered`: human, machine or unknown_answered_by")
-	fs.StringVar(&o.connectivity, "connectivity", "", "connectivity `issue`: no_connectivity_issue, invalid_number, caller_id, dropped_call, number_reachability, unknown_connectivity_issue")
-	fs.Var(optionalString(&o.comment), "comment", "free `text`, at most 100 characters; no personal data (Twilio does not treat it as PII)")
-	fs.Var(optionalString(&o.incident), "incident", "incident or ticket `reference`, at most 100 characters")
-	fs.BoolVar(&o.json, "json", false, "print the annotation's JSON exactly as received")
-	fs.StringVar(&o.target.baseURL, "base-url", "", "send requests to this `URL` (a proxy, 'callsummary serve', a test server)")
-	fs.StringVar(&o.target.region, "region", "", "Twilio `region`, e.g. ie1 (default $TWILIO_REGION, else us1)")
-	fs.StringVar(&o.target.edge, "edge", "", "Twilio edge `location` for the host, e.g. dublin (default $TWILIO_EDGE, else the region's)")
-	fs.DurationVar(&o.target.timeout, "timeout", 0, "give up after this `duration` (0: no limit beyond each request's own)")
-	fs.details = `Sets the labels given, and only those, then prints the annotation as Twilio
-holds it. With no label flags it only prints the annotation.
+const annotateLong = `Set the labels given, and only those, on a call's annotation, then print the
+annotation as Twilio holds it. With no label flags it only prints the
+annotation. fetch shows the labels in the call's report.
 
-Example:
-  callsummary annotate CA62608e08adc29a8d6dbc9754e659f125 --score 2 --issue choppy_robotic --spam=false
-
-The update is checked before it is sent (score 1 to 5, known issues, 100
-characters of text). It is retried only on 429 or when the connection could
-not be made: after a 5xx or a dropped connection it may or may not have been
-applied; run annotate CALLSID to see.
+The update is checked before it is sent (score 1 to 5, a known answerer and
+connectivity issue, 100 characters of text); a quality issue this version does
+not know is sent as given, with a note. It is retried only on 429 or when the
+connection could not be made: after a 5xx or a dropped connection it may or
+may not have been applied; run 'callsummary annotate CALLSID' to see.
 
 Exit status: 0 ok; 1 Twilio said no; 2 usage error (nothing is sent).`
-	pos, err := fs.parse(e, args)
-	if err != nil {
-		return err
+
+const annotateExample = `  callsummary annotate CA62608e08adc29a8d6dbc9754e659f125 --score 2 --issue choppy_robotic --spam=false
+  callsummary annotate --sandbox CA62608e08adc29a8d6dbc9754e659f125 -o json`
+
+// annotationColumns are the fields of an annotation, for --fields.
+var annotationColumns = []string{"call_sid", "score", "quality_issues", "connectivity", "answered_by", "spam", "comment", "incident"}
+
+func newAnnotateCmd(e *env) *cobra.Command {
+	var o annotateOptions
+	cmd := command(e, &cobra.Command{
+		Use:               "annotate [flags] CALLSID",
+		Short:             "Read or set a call's annotation (score, issues, spam, comment)",
+		Long:              annotateLong,
+		Example:           annotateExample,
+		Args:              oneCallSID,
+		ValidArgsFunction: completeCallSID(e),
+	}, func(cmd *cobra.Command, args []string) error { return runAnnotate(cmd, e, &o, args[0]) })
+	fs := cmd.Flags()
+	fs.Var(scoreValue(&o.score), "score", "call `score`: 5 Excellent, 4 Good, 3 Fair, 2 Poor, 1 Bad")
+	fs.Var(enumList{items: &o.issues, known: knownQualityIssues}, "issue",
+		"quality `issue`, repeatable or comma-separated: "+strings.Join(knownQualityIssues, ", "))
+	addTriBool(fs, &o.spam, "spam", "mark the call as spam (--spam=false: as not spam)")
+	fs.Var(enumValue{v: &o.answeredBy, known: knownAnnotationAnsweredBy, hard: true}, "answered-by",
+		"who `answered`: "+strings.Join(knownAnnotationAnsweredBy, ", "))
+	fs.Var(enumValue{v: &o.connectivity, known: knownConnectivity, hard: true}, "connectivity",
+		"connectivity `issue`: "+strings.Join(knownConnectivity, ", "))
+	fs.Var(textValue(&o.comment), "comment", "free `text`, at most 100 characters; no personal data (Twilio does not treat it as PII)")
+	fs.Var(textValue(&o.incident), "incident", "incident or ticket `reference`, at most 100 characters")
+	for name, known := range map[string][]string{"issue": knownQualityIssues, "answered-by": knownAnnotationAnsweredBy, "connectivity": knownConnectivity} {
+		_ = cmd.RegisterFlagCompletionFunc(name, completeValues(known, name == "issue"))
 	}
-	sid, err := callSIDArg(pos)
+	addOutputFlags(cmd, &o.out, annotationColumns, annotationColumns)
+	addTargetFlags(fs, &o.target)
+	return cmd
+}
+
+func runAnnotate(cmd *cobra.Command, e *env, o *annotateOptions, sid string) error {
+	format, fields, err := o.out.resolve(cmd)
 	if err != nil {
 		return err
 	}
 	update := o.update()
-	if err := update.Validate(); err != nil && !noLabels(update) { // before a sandbox is started or anything sent
-		return &cliError{code: exitUsage, err: err, help: true}
-	}
-	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
+	noteUnknownValues(e, cmd.Flags())
+	s, err := newSession(cmd.Context(), e, o.target)
 	if err != nil {
 		return err
 	}
-	defer done()
+	defer s.done()
 	var a *callsummary.Annotation
 	if noLabels(update) {
-		a, err = c.FetchAnnotation(ctx, sid)
+		a, err = s.client.FetchAnnotation(s.ctx, sid)
 	} else {
-		a, err = c.UpdateAnnotation(ctx, sid, update)
+		a, err = s.client.UpdateAnnotation(s.ctx, sid, update)
 	}
 	if err != nil {
-		return explainAnnotate(ctx, err, o.target, t)
+		return explainAnnotate(s.ctx, err, o.target, s.target)
 	}
-	if o.json {
+	switch format {
+	case formatJSON:
 		_, err = e.stdout.Write(a.Raw())
 		return err
+	case formatNDJSON:
+		line, err := wirejson.Compact(a.Raw())
+		if err != nil {
+			return err
+		}
+		_, err = e.stdout.Write(append(line, '\n'))
+		return err
 	}
-	return writeAnnotation(e.stdout, a)
+	rows := annotationRows(a)
+	var b bytes.Buffer
+	if format == formatCSV {
+		if !o.out.noHeader {
+			if err := writeCSV(&b, fields); err != nil {
+				return err
+			}
+		}
+		cells := make([]string, len(fields))
+		for i, f := range fields {
+			cells[i] = rows[f].csv
+		}
+		if err := writeCSV(&b, cells); err != nil {
+			return err
+		}
+	} else {
+		writeAnnotation(&b, rows, fields, s.target.sandbox, o.out.noHeader)
+	}
+	_, err = e.stdout.Write(b.Bytes())
+	return err
 }
 
-// update is the wrapper's update from the flags; the wrapper validates it.
+// update is the SDK's update from the flags; the SDK checks it again.
 func (o *annotateOptions) update() callsummary.AnnotationUpdate {
 	u := callsummary.AnnotationUpdate{
 		QualityIssues: enums[gen.QualityIssue](o.issues),
@@ -109,11 +156,11 @@ func noLabels(u callsummary.AnnotationUpdate) bool {
 		u.Spam == nil && u.CallScore == nil && u.Comment == nil && u.Incident == nil
 }
 
-func explainAnnotate(ctx context.Context, err error, o fetchOptions, t target) error {
+func explainAnnotate(ctx context.Context, err error, o targetOptions, t target) error {
 	var ae *callsummary.APIError
 	switch {
 	case errors.Is(err, callsummary.ErrInvalidAnnotation):
-		return &cliError{code: exitUsage, err: err, help: true}
+		return &cliError{code: exitUsage, err: inFlagTerms(err, annotationFlags), help: true}
 	case errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound:
 		return &cliError{code: exitNo, err: err,
 			advice: "Twilio error 20404: no such call, or its summary is no longer kept (30 days): check the call SID"}
@@ -121,52 +168,57 @@ func explainAnnotate(ctx context.Context, err error, o fetchOptions, t target) e
 		return &cliError{code: exitNo, err: err,
 			advice: "the update was not retried, since it may have been applied: run 'callsummary annotate CALLSID' to see"}
 	}
-	return explain(ctx, err, o, t)
+	return explain(ctx, err, o, t, false, false)
 }
 
-// writeAnnotation prints the labels, one per line, "-" for unset.
-func writeAnnotation(w io.Writer, a *callsummary.Annotation) error {
-	issues := "-"
-	if len(a.QualityIssues) > 0 {
-		names := make([]string, len(a.QualityIssues))
-		for i, q := range a.QualityIssues {
-			names[i] = string(q)
-		}
-		issues = strings.Join(names, ", ")
+// annotationCell is one field of an annotation: its line in text ("-" when
+// unset) and its csv cell ("" when unset).
+type annotationCell struct{ title, text, csv string }
+
+func annotationRows(a *callsummary.Annotation) map[string]annotationCell {
+	issues := make([]string, len(a.QualityIssues))
+	for i, q := range a.QualityIssues {
+		issues[i] = string(q)
 	}
-	spam := "-"
+	var spam, score, scoreText string
 	if a.Spam != nil {
-		spam = fmt.Sprint(*a.Spam)
+		spam = strconv.FormatBool(*a.Spam)
 	}
-	score := intStr(a.CallScore)
 	if a.CallScore != nil {
+		score = strconv.Itoa(*a.CallScore)
+		scoreText = score
 		if name, ok := map[int]string{1: "Bad", 2: "Poor", 3: "Fair", 4: "Good", 5: "Excellent"}[*a.CallScore]; ok {
-			score += "/5 (" + name + ")"
+			scoreText += "/5 (" + name + ")"
 		}
+	}
+	cell := func(title, text, csv string) annotationCell {
+		if text == "" {
+			text = "-"
+		}
+		return annotationCell{title: title, text: safetext.Printable(text), csv: csv}
+	}
+	plain := func(title string, v *string) annotationCell { return cell(title, opt(v), opt(v)) }
+	return map[string]annotationCell{
+		"call_sid":       plain("Call", a.CallSID),
+		"score":          cell("Score", scoreText, score),
+		"quality_issues": cell("Quality issues", strings.Join(issues, ", "), strings.Join(issues, ",")),
+		"connectivity":   plain("Connectivity", (*string)(a.ConnectivityIssue)),
+		"answered_by":    plain("Answered by", (*string)(a.AnsweredBy)),
+		"spam":           cell("Spam", spam, spam),
+		"comment":        plain("Comment", a.Comment),
+		"incident":       plain("Incident", a.Incident),
+	}
+}
+
+// writeAnnotation prints the labels, one per line, "-" for unset, after
+// the sandbox's notice when a sandbox answered.
+func writeAnnotation(w io.Writer, rows map[string]annotationCell, fields []string, sandbox string, noHeader bool) {
+	if sandbox != "" && !noHeader {
+		fmt.Fprintf(w, "# %s\n", sandboxNotice(sandbox))
 	}
 	tw := newTable(w)
-	for _, r := range [][2]string{
-		{"Call", str(a.CallSID)},
-		{"Score", score},
-		{"Quality issues", issues},
-		{"Connectivity", str((*string)(a.ConnectivityIssue))},
-		{"Answered by", str((*string)(a.AnsweredBy))},
-		{"Spam", spam},
-		{"Comment", printable(str(a.Comment))},
-		{"Incident", printable(str(a.Incident))},
-	} {
-		fmt.Fprintf(tw, "%s\t%s\n", r[0], r[1])
+	for _, f := range fields {
+		fmt.Fprintf(tw, "%s\t%s\n", rows[f].title, rows[f].text)
 	}
-	return tw.Flush()
-}
-
-// printable replaces control characters in free text from the server, so
-// that a comment cannot move the cursor or recolour the terminal.
-func printable(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
-			return '?'
-		}
-		return r
-	}, s)
+	tw.Flush()
 }

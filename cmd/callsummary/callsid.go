@@ -1,20 +1,32 @@
 package main
 
-import callsummary "github.com/voiceinsights/callsummary/wrapper"
+import (
+	"github.com/spf13/cobra"
 
-// callSIDArg is the one CALLSID argument of fetch and annotate, checked
-// against the document's pattern before a sandbox is started or a client
-// built, so that a malformed SID is a usage error and costs nothing. The
-// value is not echoed: a mistaken argument can be a token.
-func callSIDArg(pos []string) (string, error) {
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
+)
+
+// oneCallSID checks the one CALLSID argument of fetch and annotate against
+// the document's pattern before a sandbox is started or a client built, so
+// that a malformed SID is a usage error and costs nothing. The value is
+// not echoed: a mistaken argument can be a token.
+func oneCallSID(_ *cobra.Command, args []string) error {
 	switch {
-	case len(pos) == 0:
-		return "", usagef("missing CALLSID")
-	case len(pos) > 1:
-		return "", usagef("one CALLSID at a time; got %d arguments", len(pos))
-	case callsummary.ValidateCallSID(pos[0]) != nil:
-		return "", usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
-			callsummary.CallSIDPattern, 34, len(pos[0]))
+	case len(args) == 0:
+		return usagef("missing CALLSID")
+	case len(args) > 1:
+		return usagef("one CALLSID at a time; got %d arguments", len(args))
+	case callsummary.ValidateCallSID(args[0]) != nil:
+		return usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
+			callsummary.CallSIDPattern, 34, len(args[0]))
 	}
-	return pos[0], nil
+	return nil
+}
+
+// noArgs refuses arguments to a command that takes only flags.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, only flags; got %d", cmd.Name(), len(args))
+	}
+	return nil
 }

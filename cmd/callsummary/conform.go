@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/voiceinsights/callsummary/conformance"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -36,11 +37,11 @@ func (l *violationLog) report(_ context.Context, err error) {
 	l.bad++
 	var ve *conformance.ValidationError
 	if !errors.As(err, &ve) {
-		fmt.Fprintf(l.w, "callsummary: --validate: %v\n", err)
+		fmt.Fprintf(l.w, "callsummary: --validate: %s\n", safetext.Printable(message(err)))
 		return
 	}
 	for _, v := range ve.Violations {
-		fmt.Fprintf(l.w, "callsummary: --validate: %s violates the document at %s\n", ve.Subject, v)
+		fmt.Fprintf(l.w, "callsummary: --validate: %s violates the document at %s\n", safetext.Printable(ve.Subject), safetext.Printable(v.String()))
 	}
 }
 

@@ -62,16 +62,16 @@ func TestFetchSandboxErrors(t *testing.T) {
 	if r.code != exitNo || !strings.Contains(r.stderr, "code 20003") || !strings.Contains(r.stderr, "check the credentials") {
 		t.Errorf("wrong credentials: exit %d\n%s", r.code, r.stderr)
 	}
-	r = runCLI(t, t.Context(), nil, "", "fetch", "CA00000000000000000000000000000000")
-	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "see 'callsummary sandbox'") {
+	r = runCLI(t, t.Context(), nil, "", "fetch", "--sandbox", "CA00000000000000000000000000000000")
+	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "the sandbox knows only the calls 'callsummary sandbox' lists") {
 		t.Errorf("unknown call: exit %d\n%s", r.code, r.stderr)
 	}
 	// Only a partial summary exists for this call: 20404 without --partial.
 	partialOnly := "CA0e87c1212a698494dcdb198af3e0eb2f"
-	if r = runCLI(t, t.Context(), nil, "", "fetch", partialOnly); r.code != exitNo {
+	if r = runCLI(t, t.Context(), nil, "", "fetch", "--sandbox", partialOnly); r.code != exitNo {
 		t.Errorf("partial-only call without --partial: exit %d", r.code)
 	}
-	r = runCLI(t, t.Context(), nil, "", "fetch", partialOnly, "--partial")
+	r = runCLI(t, t.Context(), nil, "", "fetch", "--sandbox", partialOnly, "--partial")
 	if r.code != exitOK || !strings.Contains(r.stdout, "missing: not assembled yet") {
 		t.Errorf("partial-only call with --partial (flag after the SID): exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
@@ -87,13 +87,16 @@ func TestFetchUsageErrors(t *testing.T) {
 	}{
 		{"no SID", nil, []string{"fetch"}, "missing CALLSID"},
 		{"two SIDs", nil, []string{"fetch", readmeSID, readmeSID}, "one CALLSID at a time"},
-		{"unknown flag", nil, []string{"fetch", "--colour", readmeSID}, "flag provided but not defined: -colour"},
-		{"region without credentials", nil, []string{"fetch", "--region", "ie1", readmeSID}, "needs credentials"},
+		{"unknown flag", nil, []string{"fetch", "--colour", readmeSID}, "unknown flag: --colour"},
+		{"region without credentials", nil, []string{"fetch", "--region", "ie1", readmeSID}, "no Twilio credentials"},
+		{"sandbox and region", nil, []string{"fetch", "--sandbox", "--region", "ie1", readmeSID}, "--sandbox and --base-url, --region or --edge"},
+		{"partial and wait", nil, []string{"fetch", "--sandbox", "--partial", "--wait", readmeSID}, "give one"},
+		{"zero poll interval", nil, []string{"fetch", "--sandbox", "--poll-interval", "0s", readmeSID}, `invalid argument "0s" for "--poll-interval" flag: want a positive duration`},
 		{"base URL and region", twilioEnv, []string{"fetch", "--base-url", "http://127.0.0.1:1", "--region", "ie1", readmeSID}, "give one or the other"},
 		{"half-set credentials", half, []string{"fetch", readmeSID}, "TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty"},
 		{"plain http to a remote host", twilioEnv, []string{"fetch", "--base-url", "http://insights.example.com", readmeSID}, "must use https"},
 		{"unknown region", twilioEnv, []string{"fetch", "--region", "xx9", readmeSID}, "has no default edge"},
-		{"negative timeout", nil, []string{"fetch", "--timeout", "-1s", readmeSID}, "--timeout must not be negative"},
+		{"negative timeout", nil, []string{"fetch", "--timeout", "-1s", readmeSID}, `invalid argument "-1s" for "--timeout" flag: want 0s or more`},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -101,7 +104,7 @@ func TestFetchUsageErrors(t *testing.T) {
 			if r.code != exitUsage || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
 				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and %q", r.code, r.stdout, r.stderr, c.want)
 			}
-			if strings.Contains(r.stderr, sandboxNotice) {
+			if strings.Contains(r.stderr, sandboxStderr) {
 				t.Errorf("a usage error started the sandbox")
 			}
 		})

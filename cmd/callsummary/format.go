@@ -4,15 +4,26 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+
+	"github.com/voiceinsights/callsummary/internal/safetext"
 )
 
 // Formatting of optional values: "-" stands for what the summary lacks.
+// Strings come from the server: each is made printable.
 
 func str(s *string) string {
 	if s == nil || *s == "" {
 		return "-"
 	}
-	return *s
+	return safetext.Printable(*s)
+}
+
+// enumStr is a value of a set the document lists, marked when unknown.
+func enumStr(s *string, known []string) string {
+	if s == nil || *s == "" {
+		return "-"
+	}
+	return enumText(*s, known)
 }
 
 func intStr(n *int) string {

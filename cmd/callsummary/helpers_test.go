@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
 	"github.com/voiceinsights/callsummary/internal/syncbuf"
@@ -38,6 +39,21 @@ func runCLI(t *testing.T, ctx context.Context, vars map[string]string, stdin str
 	getenv := func(k string) string { return vars[k] }
 	code := run(ctx, args, strings.NewReader(stdin), &out, &errb, getenv)
 	return result{out.String(), errb.String(), code}
+}
+
+// sandboxStderr is the one line fetch, list and annotate print on stderr
+// when the built-in sandbox answers.
+const sandboxStderr = "callsummary: using the built-in sandbox: sample calls, not Twilio's (see 'callsummary sandbox')\n"
+
+// sandboxHeader heads text output the built-in sandbox produced.
+const sandboxHeader = "Sandbox data, not from Twilio: the built-in sandbox\n\n"
+
+// interrupted is a context cancelled as main cancels it on Ctrl-C.
+func interrupted(t *testing.T, after time.Duration) context.Context {
+	ctx, cancel := context.WithCancelCause(t.Context())
+	time.AfterFunc(after, func() { cancel(interruption{os.Interrupt}) })
+	t.Cleanup(func() { cancel(nil) })
+	return ctx
 }
 
 // twilioEnv holds credentials for tests that talk to a fake Twilio.

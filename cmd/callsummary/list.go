@@ -2,185 +2,270 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
+	"math"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/internal/wirejson"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-// listOptions are list's flags beyond the filter itself.
+// listOptions are list's flags.
 type listOptions struct {
-	target                 fetchOptions // --base-url, --region, --edge, --timeout, --show-pii
-	limit                  int
-	format                 string
-	since, until           string
-	fromTime, toTime       string
-	callTypes, states      []string
-	directions             []string
-	connectivity, issues   []string
-	scores                 []string
-	processingState, sort  string
-	answeredBy, annotated  string
-	industry, useCase      string
-	brandedType, profile   string
-	identity               string
-	pageSize               int
-	hasTag, verified       *bool
-	abnormal, spam         *bool
-	branded, integrity     *bool
-	logo                   *bool
-	from, to               string
-	fromCarrier, toCarrier string
-	fromCountry, toCountry string
-	subaccount             string
+	target  targetOptions
+	out     outputOptions
+	showPII bool
+	limit   int
+	worst   int
+	sort    string
+	sortBy  string // the deprecated --sort-by
+
+	since, until          string
+	sinceAgo, untilAgo    time.Duration
+	fromTime, toTime      string
+	fromAt, toAt          time.Time
+	callTypes, states     []string
+	directions            []string
+	connectivity, issues  []string
+	scores                []int
+	processingState       string
+	answeredBy, annotated string
+	industry, useCase     string
+	brandedType, profile  string
+	identity              string
+	pageSize              int
+	hasTag, verified      *bool
+	abnormal, spam        *bool
+	branded, integrity    *bool
+	logo                  *bool
+	from, to              string
+	fromCarrier           string
+	toCarrier             string
+	fromCountry           string
+	toCountry             string
+	subaccount            string
 }
 
-func runList(ctx context.Context, e *env, args []string) error {
+// Sort keys of --sort: start and end are Twilio's own order (newest first,
+// streamed); the others rank the calls of the window, worst first.
+const (
+	sortStart  = "start"
+	sortEnd    = "end"
+	sortMOS    = "mos"
+	sortLoss   = "loss"
+	sortJitter = "jitter"
+)
+
+var sortKeys = []string{sortMOS, sortLoss, sortJitter, sortStart, sortEnd}
+
+const listLong = `List calls' summaries, filtered as Twilio filters them, page by page: rows are
+printed as each page arrives, so the first appear at once and -n stops fetching.
+
+Quality at a glance: each row has the call's verdict (as fetch's report gives
+it), its worst stream, its lowest MOS, highest packet loss and highest jitter.
+--sort mos|loss|jitter ranks the calls of the window, worst first (this holds
+the rows of the whole window, up to 100000; with -n N only the N worst);
+--worst N lists the N calls the verdict rates worst, in constant memory.
+--sort start or end is Twilio's order, newest first.
+
+The parties are masked in text and csv output unless --show-pii; json and
+ndjson print each summary's bytes as received, parties included. Lists match
+any of their values. A value Twilio lists only in prose (a call type, a state,
+a direction, ...) and this version does not know is sent as given, with a note.
+
+` + listColumnsDoc
+
+const listExample = `  callsummary list --since 1d --call-type sip,trunking --has-tag
+  callsummary list --since 1w --worst 10
+  callsummary list --sort mos -n 20 --fields call_sid,start,mos,verdict
+  callsummary list --from-time 2026-11-26T00:00:00Z --to-time 2026-11-27T00:00:00Z -o csv
+  callsummary list --annotated-score 1,2 -o ndjson | callsummary validate -`
+
+func newListCmd(e *env) *cobra.Command {
 	var o listOptions
-	fs := newFlagSet("list")
-	fs.IntVar(&o.limit, "limit", 0, "stop after `N` calls (0: all; no further page is fetched)")
-	fs.StringVar(&o.format, "format", "table", "output `format`: table, json (one summary's bytes per line) or csv")
-	fs.BoolVar(&o.target.showPII, "show-pii", false, "show the parties' numbers and names unmasked in table and csv")
-	fs.StringVar(&o.since, "since", "", "calls that started at most this `duration` ago: 30m, 4h, 3d, 1w (Twilio's default: 4h)")
-	fs.StringVar(&o.fromTime, "from-time", "", "calls that started after this `time` (RFC 3339, e.g. 2026-11-27T08:00:00Z)")
-	fs.StringVar(&o.until, "until", "", "calls that started at least this `duration` ago")
-	fs.StringVar(&o.toTime, "to-time", "", "calls that started before this `time` (RFC 3339)")
-	fs.Var(listValue{&o.callTypes}, "call-type", "call `types`, comma-separated: carrier, client, sip, trunking, whatsapp")
-	fs.Var(listValue{&o.states}, "state", "call `states`, comma-separated: answered, busy, canceled, completed, fail, noanswer, ringing, undialed")
-	fs.Var(listValue{&o.directions}, "direction", "`directions`, comma-separated: inbound, outbound_api, outbound_dial, trunking_originating, trunking_terminating")
-	fs.StringVar(&o.processingState, "processing-state", "", "`which` summaries: completed, started, partial or all")
-	fs.StringVar(&o.sort, "sort-by", "", "sort `field`: start_time or end_time")
+	cmd := command(e, &cobra.Command{
+		Use:     "list [flags]",
+		Short:   "List calls' summaries, filtered, with their quality at a glance",
+		Long:    listLong,
+		Example: listExample,
+		Args:    noArgs,
+	}, func(cmd *cobra.Command, args []string) error { return runList(cmd, e, &o) })
+	fs := cmd.Flags()
+	fs.VarP(intRange{v: &o.limit, lo: 0, hi: math.MaxInt32, what: "0 (all) or more"}, "limit", "n", "list at most `N` calls (0: all); no further page is fetched")
+	fs.Var(enumValue{v: &o.sort, known: sortKeys, hard: true}, "sort", "`order`: mos, loss or jitter (worst first), start or end (Twilio's, newest first)")
+	fs.Var(intRange{v: &o.worst, lo: 1, hi: math.MaxInt32, what: "1 or more"}, "worst", "list the `N` calls of the window the verdict rates worst, worst first")
+	addOutputFlags(cmd, &o.out, columnNames(listColumns()), textListColumns)
+	fs.BoolVar(&o.showPII, "show-pii", false, "show the parties' numbers and names unmasked in text and csv")
+	fs.Var(agoValue{&o.since, &o.sinceAgo}, "since", "calls that started at most this `duration` ago: 30m, 4h, 3d, 1w (Twilio's default: 4h)")
+	fs.Var(timeValue{&o.fromTime, &o.fromAt}, "from-time", "calls that started after this `time` (RFC 3339, e.g. 2026-11-27T08:00:00Z)")
+	fs.Var(agoValue{&o.until, &o.untilAgo}, "until", "calls that started at least this `duration` ago")
+	fs.Var(timeValue{&o.toTime, &o.toAt}, "to-time", "calls that started before this `time` (RFC 3339)")
+	enumFlags := []struct {
+		list  *[]string
+		value *string
+		name  string
+		known []string
+		hard  bool
+		usage string
+	}{
+		{list: &o.callTypes, name: "call-type", known: knownCallTypes, usage: "call `types`, comma-separated: "},
+		{list: &o.states, name: "state", known: knownCallStates, usage: "call `states`, comma-separated: "},
+		{list: &o.directions, name: "direction", known: knownDirections, usage: "`directions`, comma-separated: "},
+		{value: &o.processingState, name: "processing-state", known: knownListStates, hard: true, usage: "`which` summaries: "},
+		{value: &o.answeredBy, name: "answered-by", known: knownAnsweredBy, hard: true, usage: "Answering Machine Detection `result`: "},
+		{value: &o.annotated, name: "annotated-by", known: knownAnnotatedBy, usage: "annotated `answerer`: "},
+		{list: &o.connectivity, name: "annotated-connectivity", known: knownConnectivity, usage: "annotated connectivity `issues`, comma-separated: "},
+		{list: &o.issues, name: "annotated-issue", known: knownQualityIssues, usage: "annotated quality `issues`, comma-separated: "},
+		{value: &o.brandedType, name: "branded-type", known: knownBrandedTypes, usage: "branded call `type`: "},
+		{value: &o.useCase, name: "voice-integrity-use-case", known: knownUseCases, usage: "Voice Integrity `use case`, e.g. customer_support (one of 44)"},
+		{value: &o.identity, name: "business-identity", known: knownProfileIdentities, usage: "business profile `identity`: "},
+		{value: &o.industry, name: "business-industry", known: knownIndustries, usage: "business profile `industry`, e.g. banking (one of 33)"},
+		{value: &o.profile, name: "business-type", known: knownProfileTypes, usage: "business profile `type`: "},
+	}
+	for _, f := range enumFlags {
+		usage := f.usage
+		if strings.HasSuffix(usage, ": ") {
+			usage += strings.Join(f.known, ", ")
+		}
+		var v pflag.Value = enumValue{v: f.value, known: f.known, hard: f.hard}
+		if f.list != nil {
+			v = enumList{items: f.list, known: f.known, hard: f.hard}
+		}
+		fs.Var(v, f.name, usage)
+		_ = cmd.RegisterFlagCompletionFunc(f.name, completeValues(f.known, f.list != nil))
+	}
 	fs.StringVar(&o.from, "from", "", "calling `party`: E.164 number, SIP URI or client name")
 	fs.StringVar(&o.to, "to", "", "called `party`")
 	fs.StringVar(&o.fromCarrier, "from-carrier", "", "origination `carrier`, e.g. \"AT&T Wireless\"")
 	fs.StringVar(&o.toCarrier, "to-carrier", "", "destination `carrier`")
-	fs.StringVar(&o.fromCountry, "from-country", "", "`country` code of the caller, e.g. US")
-	fs.StringVar(&o.toCountry, "to-country", "", "`country` code of the callee")
-	fs.Var(triBool(&o.hasTag), "has-tag", "only calls with (or, =false, without) Voice Insights tags")
-	fs.Var(triBool(&o.verified), "verified-caller", "only calls whose caller was (=false: was not) verified with SHAKEN/STIR")
-	fs.Var(triBool(&o.abnormal), "abnormal-session", "only calls whose last SIP response was (=false: was not) other than 200")
-	fs.StringVar(&o.answeredBy, "answered-by", "", "Answering Machine Detection `result`, e.g. human, machine_start")
-	fs.StringVar(&o.subaccount, "subaccount", "", "list a subaccount's calls (`AC…`)")
-	fs.StringVar(&o.annotated, "annotated-by", "", "annotated answerer: human or machine")
-	fs.Var(listValue{&o.connectivity}, "annotated-connectivity", "annotated connectivity `issues`, comma-separated, e.g. dropped_call")
-	fs.Var(listValue{&o.issues}, "annotated-issue", "annotated quality `issues`, comma-separated, e.g. choppy_robotic,echo")
-	fs.Var(listValue{&o.scores}, "annotated-score", "annotated call `scores`, comma-separated, e.g. 1,2")
-	fs.Var(triBool(&o.spam), "annotated-spam", "only calls annotated as spam (=false: as not spam)")
-	fs.Var(triBool(&o.branded), "branded", "only Branded Calls (=false: not branded)")
-	fs.Var(triBool(&o.logo), "branded-logo", "only branded calls that showed (=false: did not show) the logo")
-	fs.StringVar(&o.brandedType, "branded-type", "", "branded call `type`: in_band or out_of_band")
-	fs.Var(triBool(&o.integrity), "voice-integrity", "only calls from numbers with (=false: without) Voice Integrity")
-	fs.StringVar(&o.useCase, "voice-integrity-use-case", "", "Voice Integrity `use case`, e.g. customer_support")
-	fs.StringVar(&o.identity, "business-identity", "", "business profile `identity`: direct_customer or isv_reseller_or_partner")
-	fs.StringVar(&o.industry, "business-industry", "", "business profile `industry`, e.g. banking")
-	fs.StringVar(&o.profile, "business-type", "", "business profile `type`: primary or secondary")
-	fs.IntVar(&o.pageSize, "page-size", 0, "calls per request, 1 to 1000 (default Twilio's 50, or --limit if smaller)")
-	fs.StringVar(&o.target.baseURL, "base-url", "", "send requests to this `URL` (a proxy, 'callsummary serve', a test server)")
-	fs.StringVar(&o.target.region, "region", "", "Twilio `region`, e.g. ie1 (default $TWILIO_REGION, else us1)")
-	fs.StringVar(&o.target.edge, "edge", "", "Twilio edge `location` for the host, e.g. dublin (default $TWILIO_EDGE, else the region's)")
-	fs.DurationVar(&o.target.timeout, "timeout", 0, "give up after this `duration` (0: no limit beyond each request's own)")
-	fs.details = `Rows are printed as each page arrives. The parties are masked in table and
-csv output unless --show-pii; json prints each summary's bytes as received,
-one per line (NDJSON), parties included. Lists match any of their values.
+	fs.Var(patternValue{&o.fromCountry, countryPattern, "two letters (ISO 3166-1 alpha-2), e.g. US"}, "from-country", "`country` code of the caller, e.g. US")
+	fs.Var(patternValue{&o.toCountry, countryPattern, "two letters (ISO 3166-1 alpha-2), e.g. US"}, "to-country", "`country` code of the callee")
+	addTriBool(fs, &o.hasTag, "has-tag", "only calls with (--has-tag=false: without) Voice Insights tags")
+	addTriBool(fs, &o.verified, "verified-caller", "only calls whose caller was (=false: was not) verified with SHAKEN/STIR")
+	addTriBool(fs, &o.abnormal, "abnormal-session", "only calls whose last SIP response was (=false: was not) other than 200")
+	fs.Var(patternValue{&o.subaccount, accountSIDPattern, "an account SID: AC and 32 hex digits"}, "subaccount", "list the calls of a subaccount, by its account `SID` (AC and 32 hex digits)")
+	fs.Var(scoreList{&o.scores}, "annotated-score", "annotated call `scores`, comma-separated, 1 to 5")
+	addTriBool(fs, &o.spam, "annotated-spam", "only calls annotated as spam (=false: as not spam)")
+	addTriBool(fs, &o.branded, "branded", "only Branded Calls (=false: not branded)")
+	addTriBool(fs, &o.logo, "branded-logo", "only branded calls that showed (=false: did not show) the logo")
+	addTriBool(fs, &o.integrity, "voice-integrity", "only calls from numbers with (=false: without) Voice Integrity")
+	fs.Var(intRange{v: &o.pageSize, lo: 1, hi: callsummary.MaxPageSize, what: "1 to 1000"}, "page-size",
+		"`N` calls per request, 1 to 1000 (default Twilio's 50, or -n if smaller)")
+	fs.Var(enumValue{v: &o.sortBy, known: knownSortBy, hard: true}, "sort-by", "Twilio's sort `field`: start_time or end_time")
+	_ = fs.MarkHidden("sort-by") // the old name of --sort start|end, kept for scripts
+	_ = cmd.RegisterFlagCompletionFunc("sort", completeValues(sortKeys, false))
+	addTargetFlags(fs, &o.target)
+	return cmd
+}
 
-Credentials and the host are chosen as for fetch; with no credentials the
-built-in sandbox answers, with its generated calls.
-
-Examples:
-  callsummary list --since 1d --call-type sip,trunking --has-tag
-  callsummary list --from-time 2026-11-26T00:00:00Z --to-time 2026-11-27T00:00:00Z --format csv
-  callsummary list --annotated-score 1,2 --format json --limit 100
-
-Exit status: 0 ok; 1 Twilio said no (rows already printed stay printed);
-2 usage error, e.g. an unknown call type (nothing is sent).`
-	pos, err := fs.parse(e, args)
+func runList(cmd *cobra.Command, e *env, o *listOptions) error {
+	format, fields, err := o.out.resolve(cmd)
 	if err != nil {
 		return err
 	}
-	if len(pos) > 0 {
-		return usagef("list takes no arguments, only flags; got %q", pos[0])
-	}
-	filter, err := o.filter()
+	filter, err := o.filter(time.Now())
 	if err != nil {
 		return err
 	}
-	write, err := newRowWriter(o.format, o.target.showPII)
+	order, err := o.order()
 	if err != nil {
 		return err
 	}
-	if o.limit < 0 {
-		return usagef("--limit must not be negative")
+	noteUnknownValues(e, cmd.Flags())
+	if o.sortBy != "" {
+		e.notef("note: --sort-by is the old name of --sort: use --sort start or --sort end")
 	}
-	if err := filter.Validate(); err != nil { // before a sandbox is started or anything sent
-		return &cliError{code: exitUsage, err: err, help: true}
-	}
-	ctx, c, t, done, err := newCLIClient(ctx, e, o.target)
+	s, err := newSession(cmd.Context(), e, o.target)
 	if err != nil {
 		return err
 	}
-	defer done()
-	if err := streamList(ctx, e.stdout, c, filter, o.limit, write); err != nil {
-		return explainList(ctx, err, o.target, t)
+	defer s.done()
+	w := &listWriter{format: format, noHeader: o.out.noHeader, cols: pickColumns(listColumns(), fields),
+		showPII: o.showPII, sandbox: s.target.sandbox}
+	if err := streamList(s.ctx, e.stdout, s.client, filter, order, w); err != nil {
+		return explainList(s.ctx, err, o.target, s.target)
 	}
 	return nil
 }
 
-// newCLIClient resolves the target as fetch does, builds a client that
-// reports retries on stderr, and bounds ctx by --timeout. done stops the
-// sandbox, if one was started, and releases the timer.
-func newCLIClient(ctx context.Context, e *env, o fetchOptions) (context.Context, *callsummary.Client, target, func(), error) {
-	if o.timeout < 0 {
-		return ctx, nil, target{}, nil, usagef("--timeout must not be negative")
+// order is how the rows are chosen and ranked: limit rows as they come,
+// or the keep worst by rank (keep 0: all, up to maxRanked).
+type order struct {
+	limit int
+	rank  func(g *glance) float64 // nil: as Twilio sends them
+	keep  int
+}
+
+func (o *listOptions) order() (order, error) {
+	switch {
+	case o.worst > 0 && (o.limit > 0 || o.sort != ""):
+		return order{}, usagef("--worst N lists the N worst calls by verdict: it replaces -n and --sort")
+	case o.worst > 0:
+		return order{rank: func(g *glance) float64 { return g.severity() }, keep: o.worst}, nil
 	}
-	t, err := resolveTarget(e, o)
-	if err != nil {
-		return ctx, nil, t, nil, err
+	rank, ok := map[string]func(g *glance) float64{
+		// Higher is worse; a call without the metric ranks last.
+		sortMOS:    func(g *glance) float64 { return orMissing(-g.mos, g.hasMOS) },
+		sortLoss:   func(g *glance) float64 { return orMissing(g.loss, g.hasLoss) },
+		sortJitter: func(g *glance) float64 { return orMissing(g.jitter, g.hasJitter) },
+	}[o.sort]
+	if !ok {
+		return order{limit: o.limit}, nil
 	}
-	c, err := callsummary.NewClient(append(slices.Clone(t.opts), callsummary.WithLogger(progressLogger(e.stderr)))...)
-	if err != nil {
-		t.close()
-		return ctx, nil, t, nil, &cliError{code: exitUsage, err: err, help: true}
+	return order{rank: rank, keep: o.limit}, nil
+}
+
+func orMissing(v float64, ok bool) float64 {
+	if !ok {
+		return math.Inf(-1)
 	}
-	cancel := context.CancelFunc(func() {})
-	if o.timeout > 0 {
-		ctx, cancel = context.WithTimeout(ctx, o.timeout)
-	}
-	return ctx, c, t, func() { cancel(); t.close() }, nil
+	return v
 }
 
 // streamList writes the rows of each page, then flushes: the user sees a
-// page as soon as it arrives, and a broken pipe stops the listing.
-func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, limit int, rows rowWriter) error {
+// page as soon as it arrives, and a reader that goes away stops the
+// listing. Ranked rows are written once the window is read.
+func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, ord order, w *listWriter) error {
 	out := bufio.NewWriter(stdout)
-	n, started := 0, false
+	var ranked *ranking
+	if ord.rank != nil {
+		ranked = newRanking(ord.keep)
+	}
+	n := 0
 	for page, err := range c.ListSummaryPages(ctx, filter) {
 		if err != nil {
 			_ = out.Flush()
 			return err
 		}
-		if !started {
-			// The header waits for the first page: a filter refused before
-			// any request prints nothing on stdout.
-			if err := rows.header(out); err != nil {
+		if ranked == nil {
+			// The header waits for the first page: a filter refused
+			// before any request prints nothing on stdout.
+			if err := w.begin(out); err != nil {
 				return err
 			}
-			started = true
 		}
 		for _, s := range page.Summaries {
-			if limit > 0 && n == limit {
+			if ord.limit > 0 && n == ord.limit {
 				break
 			}
-			if err := rows.row(out, s); err != nil {
+			row := newListRow(s, w.showPII, w.format == formatText)
+			rec, err := w.record(row)
+			if err != nil {
+				return err
+			}
+			if ranked != nil {
+				if err := ranked.add(ord.rank(&row.g), rec); err != nil {
+					return err
+				}
+			} else if err := w.write(out, rec); err != nil {
 				return err
 			}
 			n++
@@ -188,17 +273,29 @@ func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, fi
 		if err := out.Flush(); err != nil {
 			return err
 		}
-		if limit > 0 && n == limit {
+		if ord.limit > 0 && n == ord.limit {
 			break
 		}
+	}
+	if err := w.begin(out); err != nil {
+		return err
+	}
+	if ranked != nil {
+		for _, rec := range ranked.worstFirst() {
+			if err := w.write(out, rec); err != nil {
+				return err
+			}
+		}
+	}
+	if err := w.end(out); err != nil {
+		return err
 	}
 	return out.Flush()
 }
 
-// filter turns the flags into a callsummary.ListFilter. Flag syntax (times,
-// durations, numbers) is checked here; the values themselves by the
-// wrapper, whose ErrInvalidFilter becomes a usage error.
-func (o *listOptions) filter() (callsummary.ListFilter, error) {
+// filter turns the flags into a callsummary.ListFilter. The flags have
+// checked their own values; what is left is how they combine.
+func (o *listOptions) filter(now time.Time) (callsummary.ListFilter, error) {
 	f := callsummary.ListFilter{
 		From: o.from, To: o.to, FromCarrier: o.fromCarrier, ToCarrier: o.toCarrier,
 		FromCountryCode: o.fromCountry, ToCountryCode: o.toCountry,
@@ -206,7 +303,6 @@ func (o *listOptions) filter() (callsummary.ListFilter, error) {
 		CallStates:                   enums[gen.CallState](o.states),
 		Directions:                   enums[gen.CallDirection](o.directions),
 		ProcessingState:              gen.ListProcessingState(o.processingState),
-		SortBy:                       gen.SortBy(o.sort),
 		Subaccount:                   o.subaccount,
 		AnsweredBy:                   gen.AnsweredBy(o.answeredBy),
 		VerifiedCaller:               o.verified,
@@ -215,6 +311,7 @@ func (o *listOptions) filter() (callsummary.ListFilter, error) {
 		AnsweredByAnnotation:         gen.AnsweredByAnnotation(o.annotated),
 		ConnectivityIssueAnnotations: enums[gen.ConnectivityIssue](o.connectivity),
 		QualityIssueAnnotations:      enums[gen.QualityIssue](o.issues),
+		CallScoreAnnotations:         o.scores,
 		SpamAnnotation:               o.spam,
 		BrandedEnabled:               o.branded,
 		BrandedLogo:                  o.logo,
@@ -226,42 +323,57 @@ func (o *listOptions) filter() (callsummary.ListFilter, error) {
 		BusinessProfileType:          gen.BusinessProfileType(o.profile),
 		PageSize:                     o.pageSize,
 	}
-	if o.pageSize == 0 && o.limit > 0 && o.limit < 50 {
+	switch {
+	case o.sortBy != "" && o.sort != "":
+		return f, usagef("--sort-by is the old name of --sort start|end; give --sort alone")
+	case o.sortBy != "":
+		f.SortBy = gen.SortBy(o.sortBy)
+	case o.sort == sortStart:
+		f.SortBy = gen.SortByStartTime
+	case o.sort == sortEnd:
+		f.SortBy = gen.SortByEndTime
+	}
+	if o.pageSize == 0 && o.limit > 0 && o.limit < 50 && o.sort != sortMOS && o.sort != sortLoss && o.sort != sortJitter {
 		f.PageSize = o.limit // Twilio's default page would fetch more than is shown
 	}
-	for _, s := range o.scores {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return f, usagef("--annotated-score: %q is not a whole number (want 1 to 5)", s)
-		}
-		f.CallScoreAnnotations = append(f.CallScoreAnnotations, n)
-	}
 	var err error
-	if f.Start, err = bound("--since", o.since, "--from-time", o.fromTime); err != nil {
+	if f.Start, err = bound("--since", o.since, o.sinceAgo, "--from-time", o.fromTime, o.fromAt); err != nil {
 		return f, err
 	}
-	if f.End, err = bound("--until", o.until, "--to-time", o.toTime); err != nil {
+	if f.End, err = bound("--until", o.until, o.untilAgo, "--to-time", o.toTime, o.toAt); err != nil {
 		return f, err
+	}
+	if !f.Start.IsZero() && !f.End.IsZero() && !instant(f.Start, now).Before(instant(f.End, now)) {
+		return f, usagef("the window is empty: it starts (%s) at or after it ends (%s)",
+			flagOf("--since", o.since, "--from-time", o.fromTime), flagOf("--until", o.until, "--to-time", o.toTime))
 	}
 	return f, nil
 }
 
+// instant is when a bound lies, read at now.
+func instant(t callsummary.ListTime, now time.Time) time.Time {
+	if d, ok := t.Ago(); ok {
+		return now.Add(-d)
+	}
+	at, _ := t.Time()
+	return at
+}
+
+func flagOf(agoFlag, ago, atFlag, at string) string {
+	if ago != "" {
+		return agoFlag + " " + ago
+	}
+	return atFlag + " " + at
+}
+
 // bound reads one end of the window from its relative or absolute flag.
-func bound(agoFlag, ago, atFlag, at string) (callsummary.ListTime, error) {
+func bound(agoFlag, ago string, d time.Duration, atFlag, at string, t time.Time) (callsummary.ListTime, error) {
 	switch {
 	case ago != "" && at != "":
-		return callsummary.ListTime{}, usagef("%s and %s both set the same bound; give one", agoFlag, atFlag)
+		return callsummary.ListTime{}, usagef("%s and %s both set the same end of the window; give one", agoFlag, atFlag)
 	case ago != "":
-		d, err := parseAgo(ago)
-		if err != nil {
-			return callsummary.ListTime{}, usagef("%s: %v", agoFlag, err)
-		}
 		return callsummary.Since(d), nil
 	case at != "":
-		t, err := time.Parse(time.RFC3339, at)
-		if err != nil {
-			return callsummary.ListTime{}, usagef("%s: %q is not an RFC 3339 time such as 2026-11-27T08:00:00Z", atFlag, at)
-		}
 		return callsummary.At(t), nil
 	}
 	return callsummary.ListTime{}, nil
@@ -276,143 +388,38 @@ func enums[T ~string](items []string) []T {
 }
 
 // explainList maps a listing's error to an exit code and advice.
-func explainList(ctx context.Context, err error, o fetchOptions, t target) error {
+func explainList(ctx context.Context, err error, o targetOptions, t target) error {
 	var ae *callsummary.APIError
 	switch {
 	case errors.Is(err, callsummary.ErrInvalidFilter):
-		return &cliError{code: exitUsage, err: err, help: true}
+		return &cliError{code: exitUsage, err: inFlagTerms(err, filterFlags), help: true}
 	case errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound:
 		return &cliError{code: exitNo, err: err,
 			advice: "the list resource was not found: check --base-url, --region and --edge (the list needs Voice Insights Advanced Features)"}
 	}
-	return explain(ctx, err, o, t)
+	return explain(ctx, err, o, t, false, false)
 }
 
-// rowWriter renders summaries in one output format.
-type rowWriter struct {
-	header func(w io.Writer) error
-	row    func(w io.Writer, s *callsummary.Summary) error
-}
+// scoreList is --annotated-score: call scores, comma-separated, each 1 to 5.
+type scoreList struct{ items *[]int }
 
-type column struct {
-	name  string
-	width int
-}
+func (l scoreList) Type() string { return "scores" }
 
-// listColumns are the table's and the csv's columns, widths for the table.
-func listColumns() []column {
-	return []column{
-		{"CALL SID", 34}, {"START (UTC)", 20}, {"TYPE", 8}, {"STATE", 9}, {"DIRECTION", 20},
-		{"PROCESSING", 10}, {"DURATION", 8}, {"FROM", 30}, {"TO", 30}, {"TAGS", 0},
+func (l scoreList) String() string {
+	parts := make([]string, len(*l.items))
+	for i, n := range *l.items {
+		parts[i] = strconv.Itoa(n)
 	}
+	return strings.Join(parts, ",")
 }
 
-func newRowWriter(format string, showPII bool) (rowWriter, error) {
-	switch format {
-	case "table":
-		return rowWriter{
-			header: func(w io.Writer) error {
-				cells := make([]string, len(listColumns()))
-				for i, c := range listColumns() {
-					cells[i] = c.name
-				}
-				return writeFixed(w, cells)
-			},
-			row: func(w io.Writer, s *callsummary.Summary) error { return writeFixed(w, listCells(s, showPII, "-")) },
-		}, nil
-	case "csv":
-		return rowWriter{
-			header: func(w io.Writer) error {
-				cells := make([]string, len(listColumns()))
-				for i, c := range listColumns() {
-					cells[i] = strings.ToLower(strings.ReplaceAll(strings.TrimSuffix(c.name, " (UTC)"), " ", "_"))
-				}
-				return writeCSV(w, cells)
-			},
-			row: func(w io.Writer, s *callsummary.Summary) error { return writeCSV(w, listCells(s, showPII, "")) },
-		}, nil
-	case "json":
-		return rowWriter{
-			header: func(io.Writer) error { return nil },
-			row:    writeNDJSON,
-		}, nil
-	}
-	return rowWriter{}, usagef("--format %q: want table, json or csv", format)
-}
-
-// listCells are a summary's cells in listColumns order; none is the text
-// of a missing value.
-func listCells(s *callsummary.Summary, showPII bool, none string) []string {
-	or := func(v string) string {
-		if v == "" || v == "-" {
-			return none
+func (l scoreList) Set(s string) error {
+	for item := range strings.SplitSeq(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(item))
+		if err != nil || n < 1 || n > 5 {
+			return errorString("want scores from 1 to 5, comma-separated")
 		}
-		return v
+		*l.items = append(*l.items, n)
 	}
-	party := func(p *gen.Party, from bool) string {
-		a := partyAddress(p, from)
-		if a == nil || *a == "" {
-			return none
-		}
-		if showPII {
-			return *a
-		}
-		return maskAddress(*a)
-	}
-	var props gen.CallProperties
-	if s.Properties != nil {
-		props = *s.Properties
-	}
-	tags := strings.Join(s.Tags, ",")
-	return []string{
-		or(str(s.CallSID)), or(timeStr(s.StartTime)), or(str((*string)(s.CallType))), or(str((*string)(s.CallState))),
-		or(str((*string)(props.Direction))), or(str((*string)(s.ProcessingState))), or(intStr(s.Duration)),
-		party(s.From, true), party(s.To, false), or(tags),
-	}
-}
-
-// writeFixed writes one table line in fixed-width columns: every page is
-// flushed as it arrives, so widths cannot depend on later rows.
-func writeFixed(w io.Writer, cells []string) error {
-	cols := listColumns()
-	var b strings.Builder
-	for i, c := range cells {
-		if i == len(cells)-1 {
-			b.WriteString(c)
-			break
-		}
-		b.WriteString(c)
-		if pad := cols[i].width - len([]rune(c)); pad > 0 {
-			b.WriteString(strings.Repeat(" ", pad))
-		}
-		b.WriteString("  ")
-	}
-	b.WriteByte('\n')
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-func writeCSV(w io.Writer, cells []string) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(cells); err != nil {
-		return err
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// writeNDJSON writes the summary's bytes as received on one line. Only a
-// summary that arrived spread over lines is compacted, which changes
-// white space and nothing else.
-func writeNDJSON(w io.Writer, s *callsummary.Summary) error {
-	raw := s.Raw()
-	if bytes.ContainsAny(raw, "\r\n") {
-		compact, err := wirejson.Compact(raw)
-		if err != nil {
-			return err
-		}
-		raw = compact
-	}
-	_, err := w.Write(append(raw, '\n'))
-	return err
+	return nil
 }

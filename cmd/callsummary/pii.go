@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 )
 
 // The document marks from and to as PII (Twilio deletes them after 30
@@ -75,7 +76,7 @@ func partyLine(p *gen.Party, address *string, showPII bool) string {
 		}
 	}
 	if len(facts) == 0 {
-		return addr
+		return safetext.Printable(addr)
 	}
-	return addr + "  " + strings.Join(facts, ", ")
+	return safetext.Printable(addr + "  " + strings.Join(facts, ", "))
 }

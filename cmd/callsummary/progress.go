@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -48,14 +49,14 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 	if poll, ok := attrs["poll"]; ok {
 		fmt.Fprintf(&b, "poll %d: ", poll.Int64())
 	}
-	b.WriteString(strings.TrimPrefix(r.Message, "callsummary: "))
+	b.WriteString(safetext.Printable(strings.TrimPrefix(r.Message, "callsummary: ")))
 	if status, ok := attrs["status"]; ok {
 		fmt.Fprintf(&b, " (HTTP %d)", status.Int64())
 	}
 	// A 404 is the expected "not yet" of a wait: its long message adds
 	// nothing. Other errors say why a poll or attempt failed.
 	if e, ok := attrs["error"]; ok && !strings.Contains(e.String(), "404") {
-		fmt.Fprintf(&b, ": %s", e.String())
+		fmt.Fprintf(&b, ": %s", safetext.Printable(message(errorString(e.String()))))
 	}
 	if a, ok := attrs["attempt"]; ok {
 		fmt.Fprintf(&b, "; attempt %d", a.Int64())

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -17,16 +18,18 @@ import (
 type reportStyle struct {
 	showPII bool
 	color   bool
+	// sandbox names the sandbox that answered: the report says so first.
+	sandbox string
 }
 
 // useColor: colour only for a terminal, and never when NO_COLOR is set
 // (no-color.org) or TERM is dumb. A terminal is a character device; pipes,
 // files and test buffers are not.
-func useColor(w io.Writer, getenv func(string) string) bool {
+func useColor(w *outWriter, getenv func(string) string) bool {
 	if getenv("NO_COLOR") != "" || getenv("TERM") == "dumb" {
 		return false
 	}
-	f, ok := w.(*os.File)
+	f, ok := w.file()
 	if !ok {
 		return false
 	}
@@ -52,10 +55,16 @@ func (st reportStyle) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-// writeReport renders a summary as a call-quality report.
+// writeReport renders a summary as a call-quality report. Every string the
+// server sent goes through safetext.Printable (str and the other helpers),
+// so a summary cannot move the cursor, retitle the window or forge a line.
 func writeReport(w io.Writer, s *callsummary.Summary, st reportStyle) error {
 	var b bytes.Buffer
+	if st.sandbox != "" {
+		fmt.Fprintf(&b, "%s\n\n", st.paint(sgrYellow, sandboxNotice(st.sandbox)))
+	}
 	writeOverview(&b, s, st)
+	writeDecodeIssues(&b, s, st)
 	writeEdges(&b, s, st)
 	writeStreams(&b, s, st)
 	writeTags(&b, s, st)
@@ -75,15 +84,15 @@ func writeOverview(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+str(s.CallSID)))
 	tw := newTable(w)
 	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-	row("Call type", str((*string)(s.CallType)))
-	row("Call state", str((*string)(s.CallState)))
-	row("Processing state", str((*string)(s.ProcessingState)))
-	row("Answered by", str((*string)(s.AnsweredBy)))
+	row("Call type", enumStr((*string)(s.CallType), knownCallTypes))
+	row("Call state", enumStr((*string)(s.CallState), knownCallStates))
+	row("Processing state", enumStr((*string)(s.ProcessingState), knownProcessingStates))
+	row("Answered by", enumStr((*string)(s.AnsweredBy), knownAnsweredBy))
 	var props gen.CallProperties
 	if s.Properties != nil {
 		props = *s.Properties
 	}
-	row("Direction", str(props.Direction))
+	row("Direction", enumStr(props.Direction, knownDirections))
 	row("Created", timeStr(s.CreatedTime))
 	row("Started", timeStr(s.StartTime))
 	row("Ended", timeStr(s.EndTime))
@@ -98,10 +107,30 @@ func writeOverview(w io.Writer, s *callsummary.Summary, st reportStyle) {
 		row("Annotation", a)
 	}
 	tw.Flush()
-	if !s.IsComplete() && s.ProcessingState != nil {
+	if s.ProcessingState != nil && *s.ProcessingState == callsummary.ProcessingStatePartial {
 		fmt.Fprintf(w, "\n  %s\n", st.paint(sgrYellow,
 			"Partial summary: edges, metrics and tags can still change; it completes about 30 minutes after the call."))
 	}
+}
+
+// writeDecodeIssues lists the values Twilio sent that did not fit this
+// version's types: the report shows them as missing, and says why here,
+// by pointer and kind, never the value.
+func writeDecodeIssues(w io.Writer, s *callsummary.Summary, st reportStyle) {
+	issues := s.DecodeIssues()
+	if len(issues) == 0 {
+		return
+	}
+	st.section(w, fmt.Sprintf("Not understood: %d value%s that did not fit this version's types, shown as missing", len(issues), plural(len(issues))))
+	tw := newTable(w)
+	for _, d := range issues {
+		pointer := d.Pointer
+		if pointer == "" {
+			pointer = "(more)"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", safetext.Printable(pointer), safetext.Printable(message(d.Err)))
+	}
+	tw.Flush()
 }
 
 // partyAddress is the caller of from and the callee of to, falling back to
@@ -131,11 +160,7 @@ func annotationStr(a *gen.Annotation) string {
 		parts = append(parts, fmt.Sprintf("score %d/5", *a.CallScore))
 	}
 	if len(a.QualityIssues) > 0 {
-		issues := make([]string, len(a.QualityIssues))
-		for i, q := range a.QualityIssues {
-			issues[i] = string(q)
-		}
-		parts = append(parts, "quality issues "+strings.Join(issues, ", "))
+		parts = append(parts, "quality issues "+joinNames(a.QualityIssues, func(q gen.QualityIssue) string { return string(q) }))
 	}
 	if a.ConnectivityIssue != nil {
 		parts = append(parts, "connectivity "+string(*a.ConnectivityIssue))
@@ -143,5 +168,5 @@ func annotationStr(a *gen.Annotation) string {
 	if a.Incident != nil && *a.Incident != "" {
 		parts = append(parts, "incident "+*a.Incident)
 	}
-	return strings.Join(parts, "; ")
+	return safetext.Printable(strings.Join(parts, "; "))
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/voiceinsights/callsummary/internal/safetext"
+
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -16,9 +18,9 @@ func writeEdges(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	case s.CallType == nil:
 		st.section(w, "Edges (call type unknown: none expected)")
 	case len(expected) == 0:
-		st.section(w, fmt.Sprintf("Edges (Twilio documents none for a %s call)", *s.CallType))
+		st.section(w, fmt.Sprintf("Edges (Twilio documents none for a %s call)", enumStr((*string)(s.CallType), knownCallTypes)))
 	default:
-		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", *s.CallType, joinNames(expected, callsummary.EdgeKind.String)))
+		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", str((*string)(s.CallType)), joinNames(expected, callsummary.EdgeKind.String)))
 	}
 	missing := map[callsummary.EdgeKind]bool{}
 	for _, k := range s.MissingEdges() {
@@ -83,7 +85,7 @@ func edgeWhere(e callsummary.Edge) string {
 	if len(parts) == 0 {
 		return ""
 	}
-	return ": " + strings.Join(parts, ", ")
+	return ": " + safetext.Printable(strings.Join(parts, ", "))
 }
 
 // joinNames lists xs by name, comma-separated.
@@ -95,4 +97,5 @@ func joinNames[T any](xs []T, name func(T) string) string {
 	return strings.Join(names, ", ")
 }
 
-func tagName(t callsummary.Tag) string { return string(t) }
+// tagName is a tag as the server sent it, made printable.
+func tagName(t callsummary.Tag) string { return safetext.Printable(string(t)) }

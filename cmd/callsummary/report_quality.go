@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/voiceinsights/callsummary/gen"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -47,7 +48,7 @@ func writeStreams(w io.Writer, s *callsummary.Summary, st reportStyle) {
 func codecStr(m *gen.StreamMetrics) string {
 	switch {
 	case m.CodecName != nil && *m.CodecName != "":
-		return *m.CodecName
+		return safetext.Printable(*m.CodecName)
 	case m.Codec != nil:
 		return "PT " + strconv.Itoa(*m.Codec)
 	}
@@ -88,34 +89,32 @@ func writeTags(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	st.section(w, "Tags")
 	tw := newTable(w)
 	for _, t := range tags {
-		fmt.Fprintf(tw, "  %s\t%s\n", t, t.Explain())
+		fmt.Fprintf(tw, "  %s\t%s\n", tagName(t), safetext.Printable(t.Explain()))
 	}
 	tw.Flush()
 }
 
-// writeVerdict names the worst stream and rates the call by it: Severity
-// compares each metric with the threshold at which Twilio raises its tag,
-// so above 1 a metric is past one.
+// writeVerdict names the worst stream and rates the call by it (judge).
 func writeVerdict(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	fmt.Fprintln(w)
-	worst, ok := s.WorstStream()
-	tags := s.QualityTags()
+	j := judge(s)
+	worst := j.worst
 	var verdict, detail string
 	switch {
-	case !ok && len(tags) > 0:
-		verdict, detail = st.paint(sgrYellow, "tagged"), "no media metrics to judge, but Voice Insights raised "+joinNames(tags, tagName)
-	case !ok:
-		verdict, detail = "unknown", "no media metrics to judge"
-	case worst.Severity() > 1:
-		verdict = st.paint(sgrRed, "poor")
+	case j.verdict == verdictTagged && !j.hasWorst:
+		verdict, detail = st.paint(sgrYellow, verdictTagged), "no media metrics to judge, but Voice Insights raised "+joinNames(j.tags, tagName)
+	case j.verdict == verdictUnknown:
+		verdict, detail = verdictUnknown, "no media metrics to judge"
+	case j.verdict == verdictPoor:
+		verdict = st.paint(sgrRed, verdictPoor)
 		detail = fmt.Sprintf("worst stream %s %s (%s): its worst metric is %s× the level at which Twilio raises a tag",
 			worst.Edge, worst.Direction, streamFacts(worst), num(worst.Severity(), 2))
-	case len(tags) > 0:
-		verdict = st.paint(sgrYellow, "tagged")
+	case j.verdict == verdictTagged:
+		verdict = st.paint(sgrYellow, verdictTagged)
 		detail = fmt.Sprintf("media within Twilio's tag thresholds, but Voice Insights raised %s; worst stream %s %s (%s)",
-			joinNames(tags, tagName), worst.Edge, worst.Direction, streamFacts(worst))
+			joinNames(j.tags, tagName), worst.Edge, worst.Direction, streamFacts(worst))
 	default:
-		verdict = st.paint(sgrGreen, "good")
+		verdict = st.paint(sgrGreen, verdictGood)
 		detail = fmt.Sprintf("every stream within Twilio's tag thresholds; worst stream %s %s (%s)",
 			worst.Edge, worst.Direction, streamFacts(worst))
 	}

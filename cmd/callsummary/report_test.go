@@ -186,7 +186,7 @@ func TestUseColor(t *testing.T) {
 		{"buffer", &bytes.Buffer{}, env(), false},
 	}
 	for _, c := range cases {
-		w := c.w.(interface{ Write([]byte) (int, error) })
+		w := &outWriter{w: c.w.(interface{ Write([]byte) (int, error) })}
 		if got := useColor(w, c.getenv); got != c.want {
 			t.Errorf("%s: useColor = %v, want %v", c.name, got, c.want)
 		}

@@ -3,93 +3,105 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
-	"text/tabwriter"
+	"sync"
+	"syscall"
+
+	"github.com/voiceinsights/callsummary/internal/safetext"
 )
 
 // Exit codes. They are part of the command's interface: scripts test them.
 const (
-	exitOK    = 0 // done
+	exitOK    = 0 // done; also when the reader of stdout went away (list | head)
 	exitNo    = 1 // Twilio, the sandbox or the validator said no (or the network failed)
 	exitUsage = 2 // the command line was wrong; nothing was sent
+	// An interrupted command exits 128 plus the signal's number: 130 for
+	// SIGINT (Ctrl-C), 143 for SIGTERM, as shells report a process killed
+	// by it.
+	exitSignalBase = 128
 )
 
 // env is everything a command may touch of the outside world. Commands get
-// it instead of reading os.* so that tests run them in-process, in parallel.
+// it instead of reading os.* so that tests run them in-process, in
+// parallel. quiet and verbose are the root's -q and -v, set once flags are
+// parsed.
 type env struct {
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
-	getenv func(string) string
+	stdin   io.Reader
+	stdout  *outWriter
+	stderr  io.Writer
+	getenv  func(string) string
+	quiet   bool
+	verbose bool
+	// ran is set when a command's own code starts: an error before that
+	// is cobra's, about the command line.
+	ran bool
 }
 
-type command struct {
-	name     string
-	synopsis string // what follows the name in a usage line
-	summary  string
-	run      func(ctx context.Context, e *env, args []string) error
-}
-
-// commands is a function, not a package variable, so that nothing global
-// can be mutated between runs.
-func commands() []command {
-	return []command{
-		{"fetch", "[flags] CALLSID", "print a call-quality report for one call (or its raw JSON)", runFetch},
-		{"list", "[flags]", "list calls' summaries, filtered, page by page (table, csv or json)", runList},
-		{"annotate", "[flags] CALLSID", "read or set a call's annotation (score, issues, spam, comment)", runAnnotate},
-		{"validate", "FILE... | -", "validate Call Summary JSON against the OpenAPI document", runValidate},
-		{"serve", "[--addr 127.0.0.1:8080]", "run the sandbox server for other tools (curl, Prism, another SDK)", runServe},
-		{"sandbox", "", "list the sandbox's sample calls: SIDs to try", runSandbox},
-		{"version", "", "print the version", runVersion},
+// notef prints a line on stderr unless -q: progress, notes, warnings.
+func (e *env) notef(format string, args ...any) {
+	if !e.quiet {
+		fmt.Fprintf(e.stderr, "callsummary: "+format+"\n", args...)
 	}
 }
 
 // run is main without the process: it parses args, runs one command and
 // returns the exit code. All output goes to stdout and stderr.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv}
-	if len(args) == 0 {
-		writeUsage(stderr)
-		return exitUsage
-	}
-	name, rest := args[0], args[1:]
-	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(rest) == 0 {
-			writeUsage(stdout)
-			return exitOK
-		}
-		// "help fetch" is "fetch --help".
-		name, rest = rest[0], []string{"--help"}
-	}
-	for _, c := range commands() {
-		if c.name == name {
-			return exitCode(e, c.name, c.run(ctx, e, rest))
-		}
-	}
-	fmt.Fprintf(stderr, "callsummary: unknown command %q\n\n", name)
-	writeUsage(stderr)
-	return exitUsage
+	e := &env{stdin: stdin, stdout: &outWriter{w: stdout}, stderr: stderr, getenv: getenv}
+	root := newRootCmd(e)
+	root.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
+	cmd, err := root.ExecuteContextC(ctx)
+	return e.exitCode(ctx, cmd, err)
 }
 
-func writeUsage(w io.Writer) {
-	fmt.Fprint(w, "callsummary: Twilio Voice Insights call summaries from the command line.\n\nUsage:\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, c := range commands() {
-		fmt.Fprintf(tw, "  callsummary %s\t%s\n", strings.TrimSpace(c.name+" "+c.synopsis), c.summary)
+// exitCode reports err on stderr, once, with one "callsummary:" prefix,
+// and maps it to an exit code.
+func (e *env) exitCode(ctx context.Context, cmd interface{ CommandPath() string }, err error) int {
+	var in interruption
+	switch {
+	case err == nil:
+		return exitOK
+	case e.stdout.broken():
+		// The reader went away: what it wanted is written. Nothing to say.
+		return exitOK
+	case ctx.Err() != nil && errors.As(context.Cause(ctx), &in):
+		fmt.Fprintf(e.stderr, "callsummary: interrupted (%v)\n", in.sig)
+		return in.code()
 	}
-	tw.Flush()
-	fmt.Fprint(w, `
-With no Twilio credentials in the environment (TWILIO_ACCOUNT_SID and
-TWILIO_AUTH_TOKEN, or TWILIO_API_KEY and TWILIO_API_SECRET), fetch asks the
-built-in sandbox. Try: callsummary fetch CA62608e08adc29a8d6dbc9754e659f125
+	var ce *cliError
+	isCLI := errors.As(err, &ce)
+	msg := message(err)
+	if e.ran || isCLI {
+		// The command's own errors can carry what a server sent.
+		msg = safetext.Printable(msg)
+	}
+	fmt.Fprintf(e.stderr, "callsummary: %s\n", msg)
+	switch {
+	case isCLI && ce.advice != "":
+		fmt.Fprintf(e.stderr, "callsummary: %s\n", safetext.Printable(ce.advice))
+	case !isCLI && !e.ran:
+		// cobra refused the command line: a flag, an argument, a command.
+		ce = &cliError{code: exitUsage, help: true}
+	case !isCLI:
+		return exitNo
+	}
+	if ce.help && cmd != nil {
+		path := cmd.CommandPath()
+		if p, ok := strings.CutSuffix(path, " help"); ok { // help's own mistakes: the topics are the root's
+			path = p
+		}
+		fmt.Fprintf(e.stderr, "Run '%s --help' for usage.\n", path)
+	}
+	return ce.code
+}
 
-Run 'callsummary COMMAND --help' for a command's flags.
-Exit status: 0 ok; 1 Twilio or the validator said no; 2 usage error.
-`)
+// message is err's text without the "callsummary: " of the SDK's own
+// errors, so that the line has the prefix once.
+func message(err error) string {
+	return strings.ReplaceAll(err.Error(), "callsummary: ", "")
 }
 
 // cliError is an error that says how the command should exit, and what the
@@ -109,22 +121,47 @@ func usagef(format string, args ...any) error {
 	return &cliError{code: exitUsage, err: fmt.Errorf(format, args...), help: true}
 }
 
-// exitCode reports err on stderr and maps it to an exit code: 2 for usage
-// errors, 1 for any other failure.
-func exitCode(e *env, name string, err error) int {
-	if err == nil || errors.Is(err, flag.ErrHelp) {
-		return exitOK
+// interruption is the cause main gives ctx when a signal arrives.
+type interruption struct{ sig os.Signal }
+
+func (i interruption) Error() string { return "interrupted by " + i.sig.String() }
+
+func (i interruption) code() int {
+	if s, ok := i.sig.(syscall.Signal); ok {
+		return exitSignalBase + int(s)
 	}
-	fmt.Fprintf(e.stderr, "callsummary %s: %v\n", name, err)
-	var ce *cliError
-	if !errors.As(err, &ce) {
-		return exitNo
+	return exitSignalBase + int(syscall.SIGINT)
+}
+
+// outWriter is stdout, remembering whether a write failed because its
+// reader went away (EPIPE), which ends the command quietly, unlike an
+// EPIPE from a network connection, which is a failure.
+type outWriter struct {
+	w  io.Writer
+	mu sync.Mutex
+	// gone is set on the first EPIPE.
+	gone bool
+}
+
+func (o *outWriter) Write(p []byte) (int, error) {
+	n, err := o.w.Write(p)
+	if err != nil && errors.Is(err, syscall.EPIPE) {
+		o.mu.Lock()
+		o.gone = true
+		o.mu.Unlock()
 	}
-	if ce.advice != "" {
-		fmt.Fprintf(e.stderr, "callsummary %s: %s\n", name, ce.advice)
-	}
-	if ce.help {
-		fmt.Fprintf(e.stderr, "Run 'callsummary %s --help' for usage.\n", name)
-	}
-	return ce.code
+	return n, err
+}
+
+func (o *outWriter) broken() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.gone
+}
+
+// file returns stdout's *os.File, if it is one: to ask whether it is a
+// terminal.
+func (o *outWriter) file() (*os.File, bool) {
+	f, ok := o.w.(*os.File)
+	return f, ok
 }

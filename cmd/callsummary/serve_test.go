@@ -13,7 +13,7 @@ import (
 	"github.com/voiceinsights/callsummary/gen"
 )
 
-var listening = regexp.MustCompile(`^Sandbox listening on (http://127\.0\.0\.1:\d+)\n`)
+var listening = regexp.MustCompile(`^Sandbox listening on (http://[0-9.]+:\d+)\n`)
 
 // waitForURL polls serve's stdout until its banner is complete (it is
 // written line by line, and the URL comes first) and returns the URL.
@@ -42,7 +42,10 @@ func startServe(t *testing.T, flags ...string) (url string, banner string, stop 
 	ctx, cancel := context.WithCancel(t.Context())
 	var out, errb lockedBuffer
 	done := make(chan int, 1)
-	args := append([]string{"serve", "--addr", "127.0.0.1:0"}, flags...)
+	args := append([]string{"serve"}, flags...)
+	if !strings.Contains(strings.Join(flags, " "), "--addr") {
+		args = append(args, "--addr", "127.0.0.1:0")
+	}
 	go func() {
 		done <- run(ctx, args, strings.NewReader(""), &out, &errb, func(string) string { return "" })
 	}()
@@ -100,10 +103,20 @@ func TestServe(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("fetch from serve: exit %d: %s", r.code, r.stderr)
 	}
-	golden(t, "report_client.golden", r.stdout)
+	report, ok := strings.CutPrefix(r.stdout, "Sandbox data, not from Twilio: the sandbox at "+url+"\n\n")
+	if !ok {
+		t.Errorf("the report does not say a sandbox answered:\n%s", r.stdout)
+	}
+	golden(t, "report_client.golden", report)
 
-	if code, stderr := stop(); code != exitOK || !strings.Contains(stderr, "callsummary: sandbox stopped") {
+	code, stderr := stop()
+	if code != exitOK || !strings.Contains(stderr, "callsummary: sandbox stopped") {
 		t.Errorf("serve: exit %d, stderr %q", code, stderr)
+	}
+	// Each request is logged: method, path, status, duration; no query.
+	logged := regexp.MustCompile(`(?m)^time=\S+ msg="sandbox request" method=GET path=/v1/Voice/` + readmeSID + `/Summary status=200 fault=none elapsed=\S+$`)
+	if n := len(logged.FindAllString(stderr, -1)); n != 2 {
+		t.Errorf("%d request lines, want 2:\n%s", n, stderr)
 	}
 	if r = runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, readmeSID); r.code != exitNo {
 		t.Errorf("fetch after serve stopped: exit %d", r.code)
@@ -162,12 +175,80 @@ func TestServeUsage(t *testing.T) {
 	for _, args := range [][]string{
 		{"serve", "extra"},
 		{"serve", "--fault-rate", "1.5"},
+		{"serve", "--fault-rate", "NaN"},
+		{"serve", "--fault-rate", "nan"},
+		{"serve", "--fault-rate", "-0.1"},
+		{"serve", "--fault-rate", "+Inf"},
 		{"serve", "--lifecycle", "--partial-after", "2m", "--complete-after", "1m"},
 		{"serve", "--partial-after", "0s"},
 	} {
-		if r := runCLI(t, t.Context(), nil, "", args...); r.code != exitUsage || r.stdout != "" {
+		r := runCLI(t, t.Context(), nil, "", args...)
+		if r.code != exitUsage || r.stdout != "" {
 			t.Errorf("%q: exit %d, stdout %q, stderr %q", args, r.code, r.stdout, r.stderr)
 		}
+		if strings.HasPrefix(args[1], "--fault-rate") && !strings.Contains(r.stderr, `for "--fault-rate" flag: want a number from 0 to 1`) {
+			t.Errorf("%q: stderr %q", args, r.stderr)
+		}
+	}
+}
+
+// The request log leaves out the query (From and To are phone numbers);
+// -q stops it.
+func TestServeRequestLog(t *testing.T) {
+	for _, quiet := range []bool{false, true} {
+		var flags []string
+		if quiet {
+			flags = []string{"-q"}
+		}
+		url, _, stop := startServe(t, flags...)
+		r := runCLI(t, t.Context(), nil, "", "list", "--base-url", url, "--from", "+14155550143", "-n", "1", "-o", "ndjson")
+		if r.code != exitOK {
+			t.Fatalf("list: exit %d %s", r.code, r.stderr)
+		}
+		_, stderr := stop()
+		switch {
+		case strings.Contains(stderr, "4155550143") || strings.Contains(stderr, "From="):
+			t.Errorf("the log shows the query:\n%s", stderr)
+		case !quiet && !strings.Contains(stderr, `msg="sandbox request" method=GET path=/v1/Voice/Summaries status=200`):
+			t.Errorf("no request line:\n%s", stderr)
+		case quiet && stderr != "":
+			t.Errorf("-q: stderr %q", stderr)
+		}
+	}
+}
+
+// serve warns when it listens beyond loopback: its credentials are public.
+func TestServeWarnsBeyondLoopback(t *testing.T) {
+	_, _, stop := startServe(t, "--addr", "0.0.0.0:0", "-q")
+	_, stderr := stop()
+	if !regexp.MustCompile(`^callsummary: warning: serve listens on (0\.0\.0\.0|\[::\]):\d+, beyond loopback: anyone who can connect can use the sandbox's public credentials\n$`).MatchString(stderr) {
+		t.Errorf("stderr %q", stderr)
+	}
+	_, _, stop = startServe(t, "-q")
+	if _, stderr := stop(); stderr != "" {
+		t.Errorf("a warning on loopback: %q", stderr)
+	}
+}
+
+// An annotation set through serve shows in fetch of the same call, for a
+// fixture whose summary is otherwise served byte for byte.
+func TestServeAnnotationShowsInFetch(t *testing.T) {
+	url, _, _ := startServe(t, "-q")
+	before := runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, "-o", "json", "CA67d894ec58cb5185cbf2afff2e778203")
+	if !strings.Contains(before.stdout, `"annotation": null`) {
+		t.Fatalf("the fixture has an annotation already:\n%s", before.stdout)
+	}
+	r := runCLI(t, t.Context(), nil, "", "annotate", "--base-url", url, "CA67d894ec58cb5185cbf2afff2e778203", "--score", "4", "--issue", "echo")
+	if r.code != exitOK {
+		t.Fatalf("annotate: exit %d %s", r.code, r.stderr)
+	}
+	after := runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, "-o", "json", "CA67d894ec58cb5185cbf2afff2e778203")
+	if !strings.Contains(after.stdout, `"annotation": {"account_sid":"ACe268443e43d93dab7ebef303bbe9642f","call_sid":"CA67d894ec58cb5185cbf2afff2e778203","quality_issues":["echo"],"call_score":4,`) {
+		t.Errorf("fetch does not show the annotation:\n%s", after.stdout)
+	}
+	report := runCLI(t, t.Context(), nil, "", "fetch", "--base-url", url, "CA67d894ec58cb5185cbf2afff2e778203")
+	if !strings.Contains(report.stdout, "  Annotation         score 4/5; quality issues echo\n") {
+		t.Errorf("the report does not show the annotation:\n%s", report.stdout)
 	}
 }
 

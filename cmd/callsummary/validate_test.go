@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,7 +46,7 @@ func TestValidate(t *testing.T) {
 		valid + ": valid\n",
 		invalid + ": invalid, 3 violations\n",
 		"  /call_type ", "  /duration ", "  /to/callee ",
-		notJSON + ": invalid: conformance: body is not JSON",
+		notJSON + ": invalid: not JSON: jsontext: invalid character '<' at start of value",
 	} {
 		if !strings.Contains(r.stdout, w) {
 			t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
@@ -54,7 +55,7 @@ func TestValidate(t *testing.T) {
 	if strings.Contains(r.stdout, "16175550164") || strings.Contains(r.stdout, "6175550164") {
 		t.Errorf("a PII value was printed:\n%s", r.stdout)
 	}
-	if r.stderr != "callsummary validate: 2 of 3 files invalid\n" {
+	if r.stderr != "callsummary: 2 of 3 values invalid\n" {
 		t.Errorf("stderr %q", r.stderr)
 	}
 }
@@ -80,7 +81,7 @@ func TestValidateUsage(t *testing.T) {
 	}{
 		{[]string{"validate"}, "no files"},
 		{[]string{"validate", "-", "-"}, "- (standard input) given 2 times"},
-		{[]string{"validate", valid, missing}, "1 of 2 files could not be read"},
+		{[]string{"validate", valid, missing}, "1 of 2 inputs could not be read"},
 	}
 	for _, c := range cases {
 		r := runCLI(t, t.Context(), nil, "", c.args...)
@@ -88,9 +89,63 @@ func TestValidateUsage(t *testing.T) {
 			t.Errorf("%q: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.want)
 		}
 	}
-	big := writeFile(t, dir, "big.json", make([]byte, 10<<20+1))
+	// A value over the response cap is not read whole: the input could
+	// not be read, even after valid values.
+	big := writeFile(t, dir, "big.json", append(append(example(t, "ClientCall"), `{"x":"`...), append(bytes.Repeat([]byte("y"), 11<<20), `"}`...)...))
 	r := runCLI(t, t.Context(), nil, "", "validate", big)
-	if r.code != exitUsage || !strings.Contains(r.stdout, "larger than 10485760 bytes") {
-		t.Errorf("oversized file: exit %d %q", r.code, r.stdout)
+	if r.code != exitUsage || !strings.Contains(r.stdout, big+" #1: valid\n") ||
+		!strings.Contains(r.stdout, big+": cannot read: a JSON value larger than 10485760 bytes (the API's response cap): not read") {
+		t.Errorf("oversized value: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+}
+
+// validate reads NDJSON and JSON values one after another, from files or
+// stdin, naming each value by its place when an input holds more than one;
+// a syntax error ends the input there.
+func TestValidateStreams(t *testing.T) {
+	client, sip := string(example(t, "ClientCall")), string(example(t, "SIPCall"))
+	bad := `{"call_sid":"CAXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX"}`
+	cases := []struct {
+		name, in string
+		code     int
+		want     string
+	}{
+		{"ndjson", client + "\n" + sip + "\n" + bad + "\n", exitNo,
+			"(stdin) #1: valid\n(stdin) #2: valid\n(stdin) #3: invalid, 1 violation\n  /call_sid  "},
+		{"concatenated", client + sip + " \t" + client, exitOK, "(stdin) #1: valid\n(stdin) #2: valid\n(stdin) #3: valid\n"},
+		{"indented values", "{\n  \"call_sid\": \"" + readmeSID + "\"\n}\n" + client, exitOK, "(stdin) #1: valid\n(stdin) #2: valid\n"},
+		{"garbage after a value", client + "\n<html>", exitNo, "(stdin) #1: valid\n(stdin) #2: invalid: not JSON: jsontext: invalid character '<' at start of value"},
+		{"empty", "  \n", exitNo, "(stdin): invalid: no JSON value\n"},
+		{"not an object", "[1]\n7\n", exitNo, "(stdin) #1: invalid, 1 violation\n"},
+	}
+	for _, c := range cases {
+		r := runCLI(t, t.Context(), nil, c.in, "validate", "-")
+		if r.code != c.code || !strings.HasPrefix(r.stdout, c.want) {
+			t.Errorf("%s: exit %d\n%s\nwant a start of\n%s", c.name, r.code, r.stdout, c.want)
+		}
+	}
+}
+
+// -o json, ndjson and csv: one record per value, never a value of it.
+func TestValidateOutputs(t *testing.T) {
+	in := string(example(t, "ClientCall")) + "\n" + strings.Replace(string(example(t, "ClientCall")), `"callee":"+16175550164"`, `"callee":16175550164`, 1)
+	r := runCLI(t, t.Context(), nil, in, "validate", "-o", "ndjson", "-")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if r.code != exitNo || len(lines) != 2 || lines[0] != `{"input":"(stdin)","value":1,"valid":true,"violations":[]}` ||
+		!strings.HasPrefix(lines[1], `{"input":"(stdin)","value":2,"valid":false,"violations":[{"pointer":"/to/callee","reason":`) {
+		t.Errorf("-o ndjson: exit %d\n%s", r.code, r.stdout)
+	}
+	r = runCLI(t, t.Context(), nil, in, "validate", "--json", "-")
+	if r.code != exitNo || !strings.HasPrefix(r.stdout, "[\n"+lines[0]+",\n") || !strings.HasSuffix(r.stdout, "}\n]\n") {
+		t.Errorf("--json: exit %d\n%s", r.code, r.stdout)
+	}
+	r = runCLI(t, t.Context(), nil, in, "validate", "-o", "csv", "-")
+	if r.code != exitNo || !strings.HasPrefix(r.stdout, "input,value,valid,pointer,reason\n(stdin),1,true,,\n(stdin),2,false,/to/callee,") {
+		t.Errorf("-o csv: exit %d\n%s", r.code, r.stdout)
+	}
+	for _, out := range []string{r.stdout} {
+		if strings.Contains(out, "6175550164") {
+			t.Errorf("a PII value was printed:\n%s", out)
+		}
 	}
 }

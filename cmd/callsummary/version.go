@@ -1,29 +1,37 @@
 package main
 
 import (
-	"context"
+	"bytes"
 	"fmt"
 	"io"
 	"runtime/debug"
+	"strings"
+
+	"github.com/spf13/cobra"
 
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-func runVersion(_ context.Context, e *env, args []string) error {
-	fs := newFlagSet("version")
-	pos, err := fs.parse(e, args)
-	if err != nil {
+func newVersionCmd(e *env) *cobra.Command {
+	return command(e, &cobra.Command{
+		Use:   "version",
+		Short: "Print the version (also --version)",
+		Args:  noArgs,
+	}, func(cmd *cobra.Command, args []string) error {
+		_, err := io.WriteString(e.stdout, versionLine()+"\n")
 		return err
-	}
-	if len(pos) > 0 {
-		return usagef("takes no arguments")
-	}
+	})
+}
+
+// versionLine is what version and --version print.
+func versionLine() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		info = nil
 	}
-	writeVersion(e.stdout, info)
-	return nil
+	var b bytes.Buffer
+	writeVersion(&b, info)
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // writeVersion prints the SDK version and, when the binary carries build

@@ -62,7 +62,7 @@ func catalogue() []fixtureSpec {
 			complete: fixtureSource{example: "TrunkingCall"}},
 		{sid: "CA62608e08adc29a8d6dbc9754e659f125", description: "Voice SDK (client) call with sdk_edge: low MOS on a lossy Wi-Fi link",
 			complete: fixtureSource{example: "ClientCall"}},
-		{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary exists",
+		{sid: "CA0e87c1212a698494dcdb198af3e0eb2f", description: "Voice SDK call minutes after it ended: only a partial summary so far",
 			partial: fixtureSource{example: "PartialClientCall"}, completion: fixtureSource{file: "client_completed.json"}},
 		{sid: "CA7a63e1d4b2c94f0e8d1a5b6c7d8e9f01", description: "PSTN call answered by an AI agent (ConversationRelay), with agent_session_summaries",
 			complete: fixtureSource{example: "AgentCall"}},

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"math"
+
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
+)
+
+// Verdicts on a call, from its worst stream and its tags.
+const (
+	verdictGood    = "good"    // every stream within Twilio's tag thresholds, no tag
+	verdictTagged  = "tagged"  // within thresholds, but Voice Insights raised a tag
+	verdictPoor    = "poor"    // a metric past the level at which Twilio raises its tag
+	verdictUnknown = "unknown" // no media metrics and no tag
+)
+
+// judgement is the verdict on a call and what it rests on. Severity
+// compares each metric of a stream with the threshold at which Twilio
+// raises its tag, so above 1 a metric is past one.
+type judgement struct {
+	verdict  string
+	worst    callsummary.Stream
+	hasWorst bool
+	tags     []callsummary.Tag
+}
+
+func judge(s *callsummary.Summary) judgement {
+	j := judgement{tags: s.QualityTags()}
+	j.worst, j.hasWorst = s.WorstStream()
+	switch {
+	case !j.hasWorst && len(j.tags) > 0:
+		j.verdict = verdictTagged
+	case !j.hasWorst:
+		j.verdict = verdictUnknown
+	case j.worst.Severity() > 1:
+		j.verdict = verdictPoor
+	case len(j.tags) > 0:
+		j.verdict = verdictTagged
+	default:
+		j.verdict = verdictGood
+	}
+	return j
+}
+
+// severity orders calls from worst: the worst stream's Severity, raised by
+// a tag (a tagged call is worse than an untagged one within thresholds),
+// and lowest for a call with nothing to judge.
+func (j judgement) severity() float64 {
+	sev := math.Inf(-1)
+	if j.hasWorst {
+		sev = j.worst.Severity()
+	}
+	if len(j.tags) > 0 {
+		sev = max(sev, 1) // at the threshold: above every good call
+	}
+	return sev
+}
+
+// glance is a call's quality in a few numbers, for a row of list: the
+// verdict, and over every stream the lowest average MOS, the highest
+// packet loss and the highest average jitter.
+type glance struct {
+	judgement
+	mos, loss, jitter          float64
+	hasMOS, hasLoss, hasJitter bool
+}
+
+func glanceAt(s *callsummary.Summary) glance {
+	g := glance{judgement: judge(s)}
+	for _, st := range s.Streams() {
+		if m := st.MOS(); m.HasAvg && (!g.hasMOS || m.Avg < g.mos) {
+			g.mos, g.hasMOS = m.Avg, true
+		}
+		if l, ok := st.PacketLossPercent(); ok && (!g.hasLoss || l > g.loss) {
+			g.loss, g.hasLoss = l, true
+		}
+		if j := st.Jitter(); j.HasAvg && (!g.hasJitter || j.Avg > g.jitter) {
+			g.jitter, g.hasJitter = j.Avg, true
+		}
+	}
+	return g
+}
