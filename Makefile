@@ -7,16 +7,18 @@ GOFILES  = $(shell git ls-files '*.go')
 
 all: ci
 
-## generate: regenerate gen/ (and the sandbox's server interface) from openapi/
+## generate: regenerate gen/ (and the sandbox's server interface) from openapi/, and docs/cli from the command tree
 generate:
 	$(GO) generate ./...
 
 ## check-generated: regenerate, then fail listing any file that differs from what is committed
+## (docs/cli, the command line's reference, is generated from its command tree by cmd/callsummary/gendocs.go)
+GENERATED = gen conformance/sandbox/internal wrapper/gen_aliases.go docs/cli
 check-generated: generate
-	@changed="$$(git status --porcelain -- gen conformance/sandbox/internal wrapper/gen_aliases.go)"; \
+	@changed="$$(git status --porcelain --untracked-files=all -- $(GENERATED))"; \
 	if [ -n "$$changed" ]; then \
 		echo "generated code is stale; run 'make generate' and commit:"; echo "$$changed"; \
-		git --no-pager diff --stat -- gen conformance/sandbox/internal wrapper/gen_aliases.go; exit 1; \
+		git --no-pager diff --stat -- $(GENERATED); exit 1; \
 	fi
 
 ## spec: load and validate the OpenAPI document (examples included) with kin-openapi
@@ -29,6 +31,7 @@ test:
 
 vet:
 	$(GO) vet ./...
+	$(GO) vet -tags gendocs ./cmd/callsummary
 
 fmt-check:
 	@out="$$(gofmt -l $(GOFILES))"; if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
