@@ -80,7 +80,8 @@ func countOf(xs []string, x string) int {
 // ndjson print it.
 type validation struct {
 	Input string `json:"input"`
-	// Value is the value's place in its input, from 1.
+	// Value is the value's place in its input, from 1 (for an input that
+	// could not be read, the place of the value that could not be).
 	Value int  `json:"value"`
 	Valid bool `json:"valid"`
 	// Error says why the value is not a summary at all: not JSON, or too
@@ -110,8 +111,10 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 	w := &validationWriter{w: out, format: format, fields: fields, noHeader: noHeader}
 	var values, invalid, unreadable int
 	for _, name := range inputs {
+		read := 0 // values of this input reported
 		err := eachValue(e, name, func(r validation) error {
 			values++
+			read++
 			if !r.Valid {
 				invalid++
 			}
@@ -122,7 +125,9 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 				return err
 			}
 			unreadable++
-			r := validation{Input: displayName(name), Value: 1, alone: true, Unreadable: true, Error: message(err), Violations: []violationReport{}}
+			// The value that could not be read is the one after the last
+			// reported; text names the input alone.
+			r := validation{Input: displayName(name), Value: read + 1, alone: true, Unreadable: true, Error: message(err), Violations: []violationReport{}}
 			if werr := w.write(r); werr != nil {
 				return werr
 			}

@@ -92,7 +92,11 @@ func TestValidateUsage(t *testing.T) {
 	// A value over the response cap is not read whole: the input could
 	// not be read, even after valid values.
 	big := writeFile(t, dir, "big.json", append(append(example(t, "ClientCall"), `{"x":"`...), append(bytes.Repeat([]byte("y"), 11<<20), `"}`...)...))
-	r := runCLI(t, t.Context(), nil, "", "validate", big)
+	r := runCLI(t, t.Context(), nil, "", "validate", "-o", "ndjson", big)
+	if !strings.HasSuffix(r.stdout, `{"input":"`+big+`","value":2,"valid":false,"error":"a JSON value larger than 10485760 bytes (the API's response cap): not read","violations":[],"unreadable":true}`+"\n") {
+		t.Errorf("oversized value, -o ndjson: %q", r.stdout)
+	}
+	r = runCLI(t, t.Context(), nil, "", "validate", big)
 	if r.code != exitUsage || !strings.Contains(r.stdout, big+" #1: valid\n") ||
 		!strings.Contains(r.stdout, big+": cannot read: a JSON value larger than 10485760 bytes (the API's response cap): not read") {
 		t.Errorf("oversized value: exit %d %q %q", r.code, r.stdout, r.stderr)
