@@ -32,6 +32,10 @@ func TestLoadEnv(t *testing.T) {
 		{"bad region", map[string]string{EnvRegion: "xx9"}, "", "", "TWILIO_REGION"},
 		{"plain http to a remote host", map[string]string{EnvBaseURL: "http://example.com"}, "", "", EnvBaseURL},
 		{"user info in the base URL", map[string]string{EnvBaseURL: "https://user:" + testSecret + "@example.com"}, "", "", "must not carry user info"},
+		// url.Parse's own error quotes the whole input: not ours.
+		{"user info in a base URL that does not parse", map[string]string{EnvBaseURL: "https://user:" + testSecret + "@exa mple.com"}, "", "", "is not a URL: invalid character"},
+		{"user info in a base URL with a bad port", map[string]string{EnvBaseURL: "https://user:" + testSecret + "@example.com:port"}, "", "", "is not a URL: invalid port"},
+		{"a token in the base URL's query", map[string]string{EnvBaseURL: "https://example.com/?token=" + testSecret}, "", "", `"https://example.com/" must not have a query`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			env, err := LoadEnv(mapEnv(tt.env))

@@ -1,6 +1,7 @@
 package callsummary
 
 import (
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -72,19 +73,27 @@ func regionalBaseURL(region, edge string) (string, error) {
 func checkBaseURL(raw string) (string, error) {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return "", fmt.Errorf("callsummary: base URL: %w", err)
+		// url.Error quotes the whole input, password included: keep only
+		// the reason.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		return "", fmt.Errorf("callsummary: base URL is not a URL: %w", err)
 	}
+	// Errors show the URL without user info, query or fragment, which may
+	// hold a password or a token.
+	shown := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
 	switch {
 	case u.Host == "":
-		return "", fmt.Errorf("callsummary: base URL %q has no host", u.Redacted())
+		return "", fmt.Errorf("callsummary: base URL %q has no host", shown)
 	case u.User != nil:
-		return "", fmt.Errorf("callsummary: base URL %q must not carry user info: use WithCredentials or WithAPIKey", u.Redacted())
+		return "", fmt.Errorf("callsummary: base URL %q must not carry user info: use WithCredentials or WithAPIKey", shown)
 	case u.RawQuery != "" || u.Fragment != "":
-		return "", fmt.Errorf("callsummary: base URL %q must not have a query or fragment", u.Redacted())
+		return "", fmt.Errorf("callsummary: base URL %q must not have a query or fragment", shown)
 	case u.Scheme == "https":
 	case u.Scheme == "http" && isLoopback(u.Hostname()):
 	default:
-		return "", fmt.Errorf("callsummary: base URL %q must use https (http is allowed only for loopback hosts)", u.Redacted())
+		return "", fmt.Errorf("callsummary: base URL %q must use https (http is allowed only for loopback hosts)", shown)
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
 }
