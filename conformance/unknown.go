@@ -12,7 +12,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 
-	"github.com/voiceinsights/callsummary/internal/safetext"
 	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
@@ -26,16 +25,47 @@ type Unknown struct {
 	// Property is true for a property the document does not name, false for
 	// a value outside an enum.
 	Property bool
-	// Value is the enum value (printable, at most 64 bytes); empty for a
-	// property, whose value is never kept: it may be PII.
+	// Value is the enum value, when it looks like one (letters, digits and
+	// "_-.", at most 64 bytes, no run of five digits); empty for a property,
+	// whose value is never kept, and for anything else in an enum field
+	// (Withheld), which may be PII a proxy or a bug put there.
 	Value string
+	// Withheld: the enum value was not kept because it does not look like
+	// an enum value.
+	Withheld bool
 }
 
 func (u Unknown) String() string {
-	if u.Property {
+	switch {
+	case u.Property:
 		return u.Pointer + ": property not in the document"
+	case u.Withheld:
+		return u.Pointer + ": value not in the document's enum (not shown: it does not look like an enum value)"
 	}
 	return fmt.Sprintf("%s: value %q not in the document's enum", u.Pointer, u.Value)
+}
+
+// enumLike reports whether s could be an enum value Twilio added, rather
+// than data: a short token without a phone-number-like run of digits.
+func enumLike(s string) bool {
+	if s == "" || len(s) > maxEnumValue {
+		return false
+	}
+	digits := 0
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			if digits++; digits >= 5 {
+				return false
+			}
+			continue
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r == '_', r == '-', r == '.':
+		default:
+			return false
+		}
+		digits = 0
+	}
+	return true
 }
 
 // maxUnknowns bounds one report: a body that far from the document is
@@ -107,11 +137,11 @@ func walkUnknown(s *openapi3.Schema, value jsontext.Value, ptr string, out *[]Un
 		if len(s.Enum) == 0 || wirejson.Unmarshal(value, &x) != nil || slices.Contains(s.Enum, any(x)) || len(*out) >= maxUnknowns {
 			return
 		}
-		v := safetext.Printable(x)
-		if len(v) > maxEnumValue {
-			v = v[:maxEnumValue] + "…"
+		if !enumLike(x) {
+			*out = append(*out, Unknown{Pointer: ptr, Withheld: true})
+			return
 		}
-		*out = append(*out, Unknown{Pointer: ptr, Value: v})
+		*out = append(*out, Unknown{Pointer: ptr, Value: x})
 	}
 }
 

@@ -65,6 +65,14 @@ func TestReportUnknown(t *testing.T) {
 			[]Unknown{{Pointer: "/agent_session_summaries/0/session_state", Value: "transferred"}}},
 		{"a party's new property: named, its value not kept", withValue(t, v, "ClientCall", "+15551234567", "from", "caller_name"),
 			[]Unknown{{Pointer: "/from/caller_name", Property: true}}},
+		{"a phone number in an enum field: named, its value withheld", withValue(t, v, "ClientCall", "+15551234567", "call_state"),
+			[]Unknown{{Pointer: "/call_state", Withheld: true}}},
+		{"digits in an enum field: withheld", withValue(t, v, "ClientCall", "15551234567", "call_state"),
+			[]Unknown{{Pointer: "/call_state", Withheld: true}}},
+		{"an escape sequence in an enum field: withheld", withValue(t, v, "ClientCall", "\x1b]0;pwned\x07", "call_type"),
+			[]Unknown{{Pointer: "/call_type", Withheld: true}}},
+		{"a version-like enum value: kept", withValue(t, v, "ClientCall", "sip-2.0_beta", "call_type"),
+			[]Unknown{{Pointer: "/call_type", Value: "sip-2.0_beta"}}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got, err := v.ReportUnknown(tt.body)

@@ -27,10 +27,17 @@ and the rule it breaks; values are never printed, so the output is safe to share
 even for summaries that carry phone numbers. A value larger than the API's 10 MiB
 response cap is not read.
 
+--report-unknown also lists what a value holds that the document does not know:
+properties it does not name, and enum values outside its lists (shown only when
+they look like an enum value, never a property's value). Twilio adds both without
+notice; the list says what to add to openapi/insights.yaml. Unknown properties do
+not make a value invalid.
+
 Exit status: 0 every value valid; 1 any invalid; 2 an input could not be read.`
 
 const validateExample = `  callsummary validate summary.json
-  callsummary list --sandbox -o ndjson -n 100 | callsummary validate -`
+  callsummary list --sandbox -o ndjson -n 100 | callsummary validate -
+  callsummary list -o ndjson --start 24h | callsummary validate --report-unknown -`
 
 // validationColumns are the columns of csv output: one row per violation,
 // one for a valid value.
@@ -38,6 +45,7 @@ var validationColumns = []string{"input", "value", "valid", "pointer", "reason"}
 
 func newValidateCmd(e *env) *cobra.Command {
 	var out outputOptions
+	var reportUnknown bool
 	cmd := command(e, &cobra.Command{
 		Use:     "validate FILE... | -",
 		Short:   "Validate Call Summary JSON (one value, NDJSON or a stream) against the OpenAPI document",
@@ -60,9 +68,10 @@ func newValidateCmd(e *env) *cobra.Command {
 		if err != nil {
 			return err
 		}
-		return runValidate(e, args, format, fields, out.noHeader)
+		return runValidate(e, args, format, fields, out.noHeader, reportUnknown)
 	})
 	addOutputFlags(cmd, &out, validationColumns, nil)
+	cmd.Flags().BoolVar(&reportUnknown, "report-unknown", false, "also list properties and enum values the document does not know (drift)")
 	return cmd
 }
 
@@ -88,6 +97,9 @@ type validation struct {
 	// large to read.
 	Error      string            `json:"error,omitempty"`
 	Violations []violationReport `json:"violations"`
+	// Unknown is what the value holds that the document does not know
+	// (with --report-unknown).
+	Unknown []unknownReport `json:"unknown,omitempty"`
 	// Unreadable: the input could not be opened or read to the end.
 	Unreadable bool `json:"unreadable,omitempty"`
 	// alone: the input holds this value only, so text names the input alone.
@@ -99,10 +111,30 @@ type violationReport struct {
 	Reason  string `json:"reason"`
 }
 
+// unknownReport is one property or enum value the document does not know.
+type unknownReport struct {
+	Pointer string `json:"pointer"`
+	// Kind is "property" or "enum value".
+	Kind string `json:"kind"`
+	// Value is an unknown enum value when it looks like one; never a
+	// property's value.
+	Value string `json:"value,omitempty"`
+}
+
+func (u unknownReport) reason() string {
+	switch {
+	case u.Kind == "property":
+		return "unknown property: not in the document"
+	case u.Value == "":
+		return "unknown enum value (not shown: it does not look like one)"
+	}
+	return fmt.Sprintf("unknown enum value %q", u.Value)
+}
+
 // errValueTooLarge: a value over the response cap is not read whole.
 var errValueTooLarge = fmt.Errorf("a JSON value larger than %d bytes (the API's response cap): not read", callsummary.MaxResponseBytes)
 
-func runValidate(e *env, inputs []string, format string, fields []string, noHeader bool) error {
+func runValidate(e *env, inputs []string, format string, fields []string, noHeader, reportUnknown bool) error {
 	v, err := conformance.NewValidator()
 	if err != nil {
 		return err
@@ -119,7 +151,7 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 				invalid++
 			}
 			return w.write(r)
-		}, v)
+		}, v, reportUnknown)
 		if err != nil {
 			if e.stdout.broken() {
 				return err
@@ -156,7 +188,7 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 // eachValue validates the values of one input in turn, telling each to
 // yield once it knows whether another follows. The error is the input's:
 // it could not be opened or read.
-func eachValue(e *env, name string, yield func(validation) error, v *conformance.Validator) error {
+func eachValue(e *env, name string, yield func(validation) error, v *conformance.Validator, reportUnknown bool) error {
 	var r io.Reader = e.stdin
 	if name != "-" {
 		f, err := os.Open(name)
@@ -196,7 +228,11 @@ func eachValue(e *env, name string, yield func(validation) error, v *conformance
 		case err != nil:
 			cur.Error = "not JSON: " + message(err)
 		default:
-			cur.Valid, cur.Violations = validateValue(v, slices.Clone(raw))
+			body := slices.Clone(raw)
+			cur.Valid, cur.Violations = validateValue(v, body)
+			if reportUnknown {
+				cur.Unknown = unknownIn(v, body)
+			}
 		}
 		if pending != nil {
 			if err := yield(*pending); err != nil {
@@ -227,6 +263,22 @@ func validateValue(v *conformance.Validator, body []byte) (bool, []violationRepo
 		return false, out
 	}
 	return false, []violationReport{{Reason: message(err)}}
+}
+
+// unknownIn lists what body holds that the document does not know.
+func unknownIn(v *conformance.Validator, body []byte) []unknownReport {
+	found, err := v.ReportUnknown(body)
+	if err != nil {
+		return nil // not JSON: validateValue says so
+	}
+	out := make([]unknownReport, len(found))
+	for i, u := range found {
+		out[i] = unknownReport{Pointer: u.Pointer, Kind: "enum value", Value: u.Value}
+		if u.Property {
+			out[i].Kind = "property"
+		}
+	}
+	return out
 }
 
 // boundedReader fails once more than limit bytes have been read: the
@@ -282,8 +334,11 @@ func (w *validationWriter) write(r validation) error {
 			}
 		}
 		rows := r.Violations
-		if len(rows) == 0 {
+		if len(rows) == 0 && (len(r.Unknown) == 0 || r.Error != "") {
 			rows = []violationReport{{Reason: r.Error}}
+		}
+		for _, u := range r.Unknown {
+			rows = append(rows, violationReport{Pointer: u.Pointer, Reason: u.reason()})
 		}
 		for _, x := range rows {
 			cells := map[string]string{"input": r.Input, "value": strconv.Itoa(r.Value), "valid": strconv.FormatBool(r.Valid), "pointer": x.Pointer, "reason": x.Reason}
@@ -336,6 +391,14 @@ func writeValidationText(w io.Writer, r validation) {
 				p = "(body)"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\n", safetext.Printable(p), safetext.Printable(v.Reason))
+		}
+		tw.Flush()
+	}
+	if n := len(r.Unknown); n > 0 {
+		fmt.Fprintf(w, "%s: %d unknown to the document\n", name, n)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, u := range r.Unknown {
+			fmt.Fprintf(tw, "  %s\t%s\n", safetext.Printable(u.Pointer), safetext.Printable(u.reason()))
 		}
 		tw.Flush()
 	}

@@ -153,3 +153,61 @@ func TestValidateOutputs(t *testing.T) {
 		}
 	}
 }
+
+// --report-unknown names what Twilio added that the document lacks: a new
+// top-level property, a new nested one and a new enum value; values of
+// properties are never printed, nor data in an enum field.
+func TestValidateReportUnknown(t *testing.T) {
+	client := string(example(t, "ClientCall"))
+	drifted := "{" + `"recording_summary":{"duration":12},` + client[1:]
+	for _, r := range [][2]string{
+		{`"jitter":{`, `"r_factor":81.5,"jitter":{`}, // the first stream's metrics only
+		{`"call_type":"client"`, `"call_type":"video"`},
+		{`"call_state":"completed"`, `"call_state":"+16175550199"`},
+	} {
+		if !strings.Contains(drifted, r[0]) {
+			t.Fatalf("the example lacks %s", r[0])
+		}
+		drifted = strings.Replace(drifted, r[0], r[1], 1)
+	}
+	in := client + "\n" + drifted + "\n"
+
+	r := runCLI(t, t.Context(), nil, in, "validate", "--report-unknown", "-")
+	for _, w := range []string{
+		"(stdin) #1: valid\n(stdin) #2: invalid, 2 violations\n",
+		"(stdin) #2: 4 unknown to the document\n",
+		"  /call_state ", "unknown enum value (not shown: it does not look like one)\n",
+		"  /call_type ", "unknown enum value \"video\"\n",
+		"  /recording_summary ", "unknown property: not in the document\n",
+		"/metrics/inbound/r_factor ",
+	} {
+		if !strings.Contains(r.stdout, w) {
+			t.Errorf("stdout lacks %q:\n%s", w, r.stdout)
+		}
+	}
+	if r.code != exitNo {
+		t.Errorf("exit %d: the enum values are violations", r.code)
+	}
+
+	r = runCLI(t, t.Context(), nil, in, "validate", "--report-unknown", "-o", "ndjson", "-")
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	if len(lines) != 2 || strings.Contains(lines[0], `"unknown"`) ||
+		!strings.Contains(lines[1], `"unknown":[{"pointer":"/call_state","kind":"enum value"},{"pointer":"/call_type","kind":"enum value","value":"video"},{"pointer":"/client_edge/metrics/inbound/r_factor","kind":"property"},{"pointer":"/recording_summary","kind":"property"}]}`) {
+		t.Errorf("-o ndjson:\n%s", r.stdout)
+	}
+	r2 := runCLI(t, t.Context(), nil, in, "validate", "--report-unknown", "-o", "csv", "-")
+	if !strings.Contains(r2.stdout, "\n(stdin),2,false,/recording_summary,unknown property: not in the document\n") {
+		t.Errorf("-o csv:\n%s", r2.stdout)
+	}
+	for _, out := range []string{r.stdout, r2.stdout} {
+		if strings.Contains(out, "6175550199") || strings.Contains(out, "81.5") || strings.Contains(out, `"duration":12`) {
+			t.Errorf("a value was printed:\n%s", out)
+		}
+	}
+
+	// Without the flag, nothing about unknowns.
+	r = runCLI(t, t.Context(), nil, in, "validate", "-")
+	if strings.Contains(r.stdout, "unknown") {
+		t.Errorf("unknowns reported without --report-unknown:\n%s", r.stdout)
+	}
+}
