@@ -93,29 +93,29 @@ func writeTags(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	tw.Flush()
 }
 
-// writeVerdict names the worst stream and rates the call by it: Severity
-// compares each metric with the threshold at which Twilio raises its tag,
-// so above 1 a metric is past one.
+// writeVerdict names the worst stream and rates the call by it, with the
+// client's Summary.Verdict: Severity compares each metric with the
+// threshold at which Twilio raises its tag, so above 1 a metric is past one.
 func writeVerdict(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	fmt.Fprintln(w)
 	worst, ok := s.WorstStream()
 	tags := s.QualityTags()
 	var verdict, detail string
-	switch {
-	case !ok && len(tags) > 0:
-		verdict, detail = st.paint(sgrYellow, "tagged"), "no media metrics to judge, but Voice Insights raised "+joinNames(tags, tagName)
-	case !ok:
-		verdict, detail = "unknown", "no media metrics to judge"
-	case worst.Severity() > 1:
-		verdict = st.paint(sgrRed, "poor")
+	switch v := s.Verdict(); {
+	case v == callsummary.VerdictTagged && !ok:
+		verdict, detail = st.paint(sgrYellow, string(v)), "no media metrics to judge, but Voice Insights raised "+joinNames(tags, tagName)
+	case v == callsummary.VerdictUnknown:
+		verdict, detail = string(v), "no media metrics to judge"
+	case v == callsummary.VerdictPoor:
+		verdict = st.paint(sgrRed, string(v))
 		detail = fmt.Sprintf("worst stream %s %s (%s): its worst metric is %s× the level at which Twilio raises a tag",
 			worst.Edge, worst.Direction, streamFacts(worst), num(worst.Severity(), 2))
-	case len(tags) > 0:
-		verdict = st.paint(sgrYellow, "tagged")
+	case v == callsummary.VerdictTagged:
+		verdict = st.paint(sgrYellow, string(v))
 		detail = fmt.Sprintf("media within Twilio's tag thresholds, but Voice Insights raised %s; worst stream %s %s (%s)",
 			joinNames(tags, tagName), worst.Edge, worst.Direction, streamFacts(worst))
 	default:
-		verdict = st.paint(sgrGreen, "good")
+		verdict = st.paint(sgrGreen, string(v))
 		detail = fmt.Sprintf("every stream within Twilio's tag thresholds; worst stream %s %s (%s)",
 			worst.Edge, worst.Direction, streamFacts(worst))
 	}
