@@ -2,6 +2,7 @@ package fleet_test
 
 import (
 	"fmt"
+	"iter"
 	"sync"
 	"testing"
 	"time"
@@ -56,4 +57,15 @@ func population(t testing.TB, size int, seed uint64) []*callsummary.Summary {
 	}
 	populations.Store(key, all)
 	return all
+}
+
+// seqOf yields summaries as a listing does.
+func seqOf(all []*callsummary.Summary) iter.Seq2[*callsummary.Summary, error] {
+	return func(yield func(*callsummary.Summary, error) bool) {
+		for _, s := range all {
+			if !yield(s, nil) {
+				return
+			}
+		}
+	}
 }
