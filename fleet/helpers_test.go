@@ -1,6 +1,8 @@
 package fleet_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"iter"
 	"sync"
@@ -68,4 +70,13 @@ func seqOf(all []*callsummary.Summary) iter.Seq2[*callsummary.Summary, error] {
 			}
 		}
 	}
+}
+
+var errCanceledTest = errors.New("canceled by the test")
+
+// contextCanceled is a context already canceled with errCanceledTest.
+func contextCanceled(t testing.TB) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(t.Context())
+	cancel(errCanceledTest)
+	return ctx, func() {}
 }

@@ -1,0 +1,62 @@
+package fleet_test
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/voiceinsights/callsummary/fleet"
+)
+
+// AddNDJSON on several workers gives the bytes of adding one by one,
+// whatever the number of workers.
+func TestAddNDJSONEqualsSequential(t *testing.T) {
+	all := population(t, 3000, 2)
+	var nd []byte
+	for _, s := range all {
+		var err error
+		if nd, err = fleet.AppendNDJSON(nd, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	nd = append(nd, "\n  \n"...) // blank lines are skipped
+	by := []fleet.Dim{fleet.DimCallType, fleet.DimCodec}
+	want := marshal(t, aggregate(t, all, by))
+	for _, workers := range []int{1, 2, 5} {
+		a, _ := fleet.NewAggregator(by)
+		n, err := a.AddNDJSON(t.Context(), bytes.NewReader(nd), fleet.WithWorkers(workers))
+		if err != nil || n != int64(len(all)) {
+			t.Fatalf("%d workers: %d, %v", workers, n, err)
+		}
+		if got := marshal(t, a); got != want {
+			t.Errorf("%d workers: statistics differ from adding one by one", workers)
+		}
+	}
+}
+
+func TestAddNDJSONErrors(t *testing.T) {
+	all := population(t, 3000, 2)
+	var nd []byte
+	for _, s := range all[:2500] {
+		nd, _ = fleet.AppendNDJSON(nd, s)
+	}
+	broken := append(bytes.Clone(nd), "{\"call_sid\": 5\n"...)
+	broken, _ = fleet.AppendNDJSON(broken, all[2500])
+	a, _ := fleet.NewAggregator(nil)
+	if _, err := a.AddNDJSON(t.Context(), bytes.NewReader(broken)); err == nil || !strings.Contains(err.Error(), "line 2501") {
+		t.Errorf("a bad line: %v, want it named by number", err)
+	}
+	if a.Calls() != 0 {
+		t.Errorf("after an error, %d calls were added", a.Calls())
+	}
+	long := append(bytes.Clone(nd[:1000]), bytes.Repeat([]byte(" "), fleet.MaxLineBytes+10)...)
+	if _, err := a.AddNDJSON(t.Context(), bytes.NewReader(long)); !errors.Is(err, fleet.ErrLineTooLong) {
+		t.Errorf("a line over the bound: %v", err)
+	}
+	ctx, cancel := contextCanceled(t)
+	defer cancel()
+	if _, err := a.AddNDJSON(ctx, bytes.NewReader(nd)); !errors.Is(err, errCanceledTest) {
+		t.Errorf("a canceled context: %v", err)
+	}
+}
