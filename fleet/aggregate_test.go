@@ -127,10 +127,9 @@ func bruteForce(all []*callsummary.Summary, by []fleet.Dim) map[string]*exactGro
 	return out
 }
 
-// exactQuantile is the value at rank ⌊q·(n−1)⌋ of the sorted values, the
-// rank DDSketch's guarantee is stated for.
+// exactQuantile is the ⌈q·n⌉-th smallest value (PERCENTILE_DISC's).
 func exactQuantile(sorted []float64, q float64) float64 {
-	return sorted[int(math.Floor(float64(q*float64(len(sorted)-1))))]
+	return sorted[max(int(math.Ceil(q*float64(len(sorted))))-1, 0)]
 }
 
 // withinBound reports whether est is within relative accuracy alpha of exact.
@@ -338,6 +337,26 @@ func TestUnmarshalRefusesInconsistentState(t *testing.T) {
 		var a fleet.Aggregator
 		if err := a.UnmarshalJSON([]byte(in)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// The reported quantile is the ⌈q·n⌉-th smallest value, within the bound:
+// on values far enough apart, exactly that one and not a neighbour.
+func TestQuantileRank(t *testing.T) {
+	for _, n := range []int{1, 2, 10, 11, 100, 101, 1000} {
+		a, _ := fleet.NewAggregator(nil)
+		for i := n; i >= 1; i-- {
+			d := i * 1000 // neighbours 1000 apart: up to n = 101 the bound tells them apart
+			_ = a.Add(&callsummary.Summary{CallSummary: callsummary.CallSummary{Duration: &d}})
+		}
+		q := a.Result().Groups[0].Quantiles[fleet.MetricDuration]
+		for i, p := range []float64{0.5, 0.9, 0.99} {
+			want := float64(max(int(math.Ceil(p*float64(n))), 1) * 1000)
+			got := []float64{q.P50, q.P90, q.P99}[i]
+			if !withinBound(got, want, fleet.RelativeAccuracy) {
+				t.Errorf("n=%d p%v = %v, want %v ± %v", n, p*100, got, want, fleet.RelativeAccuracy*want)
+			}
 		}
 	}
 }

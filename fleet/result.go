@@ -91,9 +91,9 @@ func (a *Aggregator) result(sketches bool) Result {
 			if sk == nil || sk.IsEmpty() {
 				continue
 			}
-			qs, err := sk.GetValuesAtQuantiles(quantiles)
-			if err != nil {
-				continue // only for an empty sketch, excluded above
+			var qs [3]float64
+			for i, q := range []float64{0.5, 0.9, 0.99} {
+				qs[i], _ = quantileAt(sk, q) // an error only for an empty sketch, excluded above
 			}
 			out.Quantiles[m] = Quantiles{N: int64(sk.GetCount()), P50: qs[0], P90: qs[1], P99: qs[2]}
 			if sketches {

@@ -10,14 +10,14 @@ import (
 )
 
 // RelativeAccuracy is the default relative accuracy α of the quantile
-// sketches: a quantile q is within α of the exact value at rank
-// ⌊q·(n−1)⌋ of the n values sorted (the smallest at rank 0), relatively:
-// |estimate − exact| ≤ α·|exact|. This is DDSketch's guarantee; exact
-// zeros are returned as 0.
+// sketches: the q-quantile reported is within α of the exact one,
+// relatively: |estimate − exact| ≤ α·|exact| (DDSketch's guarantee; an
+// exact 0 is reported as 0). The exact q-quantile of n values is the
+// ⌈q·n⌉-th smallest (the first at q = 0): the smallest value whose
+// cumulative share reaches q, as SQL's PERCENTILE_DISC and DuckDB's
+// quantile_disc define it, so an engine's discrete quantile is the value
+// the bound is stated against.
 const RelativeAccuracy = 0.01
-
-// Quantiles are the reported quantiles: p50, p90, p99.
-var quantiles = []float64{0.5, 0.9, 0.99}
 
 // newSketch is a DDSketch with a logarithmic mapping of accuracy alpha and
 // dense stores: adding a value or merging another sketch of the same
@@ -37,6 +37,19 @@ func addValue(s *ddsketch.DDSketch, v float64) {
 		return
 	}
 	_ = s.Add(v) // an error only for a value beyond the indexable range
+}
+
+// quantileAt is the sketch's estimate of the value of 1-based rank ⌈q·n⌉
+// (1 at q = 0). DDSketch answers for the 0-based rank ⌊q'·(n−1)⌋; asking
+// for the middle of the wanted rank keeps rounding from moving it.
+func quantileAt(s *ddsketch.DDSketch, q float64) (float64, error) {
+	n := s.GetCount()
+	k := max(math.Ceil(q*n)-1, 0) // the 0-based rank
+	qs := 0.0
+	if n > 1 {
+		qs = min(1, (k+0.5)/(n-1))
+	}
+	return s.GetValueAtQuantile(qs)
 }
 
 func encodeSketch(s *ddsketch.DDSketch) []byte {
