@@ -80,3 +80,11 @@ func contextCanceled(t testing.TB) (context.Context, context.CancelFunc) {
 	cancel(errCanceledTest)
 	return ctx, func() {}
 }
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
