@@ -8,8 +8,6 @@ import (
 	"io"
 	"runtime"
 	"sync"
-
-	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // chunkBytes is the size of the blocks of lines handed to a decoding
@@ -65,7 +63,7 @@ func (a *Aggregator) AddNDJSON(ctx context.Context, r io.Reader, opts ...DecodeO
 					if l = bytes.TrimSpace(l); len(l) == 0 {
 						continue
 					}
-					s, err := callsummary.ParseSummary(l)
+					s, err := decodeForStats(l)
 					if err != nil {
 						cancel(fmt.Errorf("fleet: NDJSON line %d: %w", line, err))
 						break

@@ -35,6 +35,32 @@ func TestAddNDJSONEqualsSequential(t *testing.T) {
 	}
 }
 
+// AddNDJSON decodes only what statistics read: for every dimension, the
+// result is that of Add over summaries decoded in full.
+func TestAddNDJSONEqualsAdd(t *testing.T) {
+	all := population(t, 3000, 4)
+	var nd []byte
+	for _, s := range all {
+		nd, _ = fleet.AppendNDJSON(nd, s)
+	}
+	for _, d := range fleet.Dims() {
+		by := []fleet.Dim{d}
+		a, _ := fleet.NewAggregator(by)
+		if _, err := a.AddNDJSON(t.Context(), bytes.NewReader(nd)); err != nil {
+			t.Fatal(err)
+		}
+		if marshal(t, a) != marshal(t, aggregate(t, all, by)) {
+			t.Errorf("by %s: AddNDJSON differs from Add", d)
+		}
+	}
+	// A line whose fields do not fit the projection is decoded in full, and
+	// fails as ParseSummary fails.
+	a, _ := fleet.NewAggregator(nil)
+	if _, err := a.AddNDJSON(t.Context(), strings.NewReader(`{"duration":"12"}`+"\n")); err == nil || !strings.Contains(err.Error(), "/duration") {
+		t.Errorf("a drifted duration: %v", err)
+	}
+}
+
 func TestAddNDJSONErrors(t *testing.T) {
 	all := population(t, 3000, 2)
 	var nd []byte

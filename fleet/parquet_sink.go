@@ -21,11 +21,18 @@ const (
 	// DefaultRowGroupRows bounds a row group, hence what a writer holds.
 	DefaultRowGroupRows = 10_000
 	// DefaultOpenPartitions bounds the part files open at once (one per
-	// day being written): a listing sorted by time has one or two.
-	DefaultOpenPartitions = 4
+	// day being written): a listing sorted by time writes one day after
+	// the other, and each open part buffers a row group.
+	DefaultOpenPartitions = 2
 	// NoDatePartition is the partition of a call without start_time
 	// (Hive's name for a null partition value).
 	NoDatePartition = "__HIVE_DEFAULT_PARTITION__"
+
+	// pageBytes is the target size of a column's data page. A writer
+	// buffers about one page per column before compressing it, and a row has
+	// over a hundred columns: parquet-go's 256 KiB default would hold tens
+	// of megabytes per open part.
+	pageBytes = 16 << 10
 )
 
 // ParquetOption configures NewParquetDir.
@@ -179,6 +186,7 @@ func (p *parquetSink) part(date string) (*partFile, error) {
 	p.nextPart++
 	pf := &partFile{date: date, path: path, f: f, w: parquet.NewWriter(f, p.layout.schema,
 		parquet.MaxRowsPerRowGroup(int64(p.rowGroup)),
+		parquet.PageBufferSize(pageBytes),
 		parquet.Compression(&zstd.Codec{}),
 		parquet.KeyValueMetadata(MetadataVersion, strconv.Itoa(SchemaVersion)),
 		parquet.CreatedBy("github.com/voiceinsights/callsummary/fleet", callsummary.Version, ""))}
