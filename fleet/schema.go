@@ -246,6 +246,18 @@ func computedColumns() []Column {
 		computed("verdict", KindString, "good, tagged, poor or unknown (Summary.Verdict)", func(s *callsummary.Summary, v *Value) {
 			v.Str, v.Valid = string(s.Verdict()), true
 		}),
+		computed("agent_sessions", KindInt, "the number of AI agent sessions (agent_session_summaries)", func(s *callsummary.Summary, v *Value) {
+			if s.AgentSessionSummaries != nil {
+				v.Int, v.Valid = int64(len(s.AgentSessionSummaries)), true
+			}
+		}),
+		computed("decode_issues", KindStrings, "JSON Pointers of the values that did not fit the document's types (Summary.DecodeIssues): left null here, kept in the NDJSON export", func(s *callsummary.Summary, v *Value) {
+			issues := s.DecodeIssues()
+			v.List, v.Valid = v.List[:0], true
+			for _, is := range issues {
+				v.List = append(v.List, is.Pointer)
+			}
+		}),
 	}
 }
 

@@ -69,6 +69,9 @@ func TestFlattenUnflatten(t *testing.T) {
 	}
 	back := full.Flatten(full.Unflatten(row), nil)
 	for i, c := range full.Columns() {
+		if c.Name == "agent_sessions" || c.Name == "decode_issues" {
+			continue // computed from what the schema has no column for
+		}
 		if !reflect.DeepEqual(back[i], row[i]) && !(len(back[i].List) == 0 && len(row[i].List) == 0 && back[i].Valid == row[i].Valid) {
 			t.Errorf("column %s: %+v after a round trip, was %+v", c.Name, back[i], row[i])
 		}
