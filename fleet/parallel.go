@@ -55,6 +55,7 @@ func (a *Aggregator) AddNDJSON(ctx context.Context, r io.Reader, opts ...DecodeO
 		}
 		shards[w] = shard
 		wg.Go(func() {
+			dec := newStatsDecoder()
 			for c := range chunks {
 				line := c.line
 				for data := c.data; len(data) > 0 && ctx.Err() == nil; line++ {
@@ -63,7 +64,7 @@ func (a *Aggregator) AddNDJSON(ctx context.Context, r io.Reader, opts ...DecodeO
 					if l = bytes.TrimSpace(l); len(l) == 0 {
 						continue
 					}
-					s, err := decodeForStats(l)
+					s, err := dec.decode(l)
 					if err != nil {
 						cancel(fmt.Errorf("fleet: NDJSON line %d: %w", line, err))
 						break
