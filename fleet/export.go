@@ -50,8 +50,10 @@ type Sink interface {
 type SinkState struct {
 	// Bytes is the size of a file output (NDJSON, CSV).
 	Bytes int64 `json:"bytes,omitempty"`
-	// NextPart is the number of the next Parquet part file.
-	NextPart int `json:"next_part,omitempty"`
+	// NextPart is the number of the next Parquet part file, Run the name
+	// of the export in the part files' names.
+	NextPart int    `json:"next_part,omitempty"`
+	Run      string `json:"run,omitempty"`
 }
 
 // Progress is how far an export is, given to WithProgress after every page

@@ -258,6 +258,26 @@ func TestResumeAfterInterruption(t *testing.T) {
 	}
 }
 
+// Exports into the same directory add parts: the second one deletes
+// nothing of the first.
+func TestParquetExportsAddToADirectory(t *testing.T) {
+	all := population(t, 3000, 1)[:300]
+	dir := t.TempDir()
+	for range 2 {
+		sink, err := fleet.NewParquetDir(dir, fleet.NewSchema())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fleet.Export(t.Context(), seqOf(all), sink); err != nil {
+			t.Fatal(err)
+		}
+		sink.Close()
+	}
+	if got := sids(t, dir); len(got) != 2*len(all) {
+		t.Errorf("%d rows after two exports of %d", len(got), len(all))
+	}
+}
+
 func sids(t *testing.T, dir string) []string {
 	t.Helper()
 	full := fleet.NewSchema(fleet.WithPII(true))

@@ -1,6 +1,8 @@
 package fleet
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,10 +64,12 @@ func WithOpenPartitions(n int) ParquetOption {
 }
 
 // parquetSink writes the schema's rows to a Hive-partitioned directory:
-// DIR/date=YYYY-MM-DD/part-NNNNN.parquet, by the UTC day of start_time.
-// Part numbers are unique across the export; a part is written as
-// part-NNNNN.parquet.tmp and renamed when complete, so readers never see
-// half a file.
+// DIR/date=YYYY-MM-DD/part-NNNNN-RUN.parquet, by the UTC day of
+// start_time. RUN names the export (random, kept by its state across
+// resumes), so that exports into the same directory, a day after another,
+// add files and never replace or delete each other's; part numbers are
+// unique within an export. A part is written as ….parquet.tmp and renamed
+// when complete, so readers never see half a file.
 type parquetSink struct {
 	dir      string
 	schema   *Schema
@@ -75,6 +79,7 @@ type parquetSink struct {
 	start    int // the schema's start_time column
 
 	open      []*partFile // most recently written last
+	run       string
 	nextPart  int
 	sinceSave int // rows written since the last commit
 	row       []Value
@@ -115,22 +120,38 @@ func (p *parquetSink) Format() string {
 	return fmt.Sprintf("parquet (schema %d, %d columns)", SchemaVersion, len(p.schema.cols))
 }
 
-var partName = regexp.MustCompile(`^part-(\d{5,})\.parquet(\.tmp)?$`)
+var partName = regexp.MustCompile(`^part-(\d{5,})-([0-9a-f]{16})\.parquet(\.tmp)?$`)
 
-// Resume removes every part numbered st.NextPart or more and every
-// unfinished part: what an interrupted run wrote after its last commit.
+// Resume starts a new export (a new run name) from the zero state, or
+// continues st's: then it removes the parts of that run numbered
+// st.NextPart or more and its unfinished parts, what the interrupted run
+// wrote after its last commit. Other exports' parts are never touched.
 func (p *parquetSink) Resume(st SinkState) error {
-	p.nextPart = st.NextPart
+	p.nextPart, p.run = st.NextPart, st.Run
+	if p.run == "" {
+		if st.NextPart != 0 {
+			return fmt.Errorf("fleet: a Parquet export state without its run name")
+		}
+		var b [8]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return fmt.Errorf("fleet: %w", err)
+		}
+		p.run = hex.EncodeToString(b[:])
+		return nil
+	}
+	if !regexp.MustCompile(`^[0-9a-f]{16}$`).MatchString(p.run) {
+		return fmt.Errorf("fleet: export state: run name %q is not one this package writes", p.run)
+	}
 	return filepath.WalkDir(p.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
 		m := partName.FindStringSubmatch(d.Name())
-		if m == nil || !strings.HasPrefix(filepath.Base(filepath.Dir(path)), "date=") {
+		if m == nil || m[2] != p.run || !strings.HasPrefix(filepath.Base(filepath.Dir(path)), "date=") {
 			return nil
 		}
 		n, _ := strconv.Atoi(m[1])
-		if m[2] != "" || n >= st.NextPart {
+		if m[3] != "" || n >= st.NextPart {
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("fleet: removing an uncommitted part: %w", err)
 			}
@@ -178,7 +199,7 @@ func (p *parquetSink) part(date string) (*partFile, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("part-%05d.parquet", p.nextPart))
+	path := filepath.Join(dir, fmt.Sprintf("part-%05d-%s.parquet", p.nextPart, p.run))
 	f, err := os.Create(path + ".tmp")
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
@@ -229,7 +250,7 @@ func (p *parquetSink) Commit(final bool) (SinkState, bool, error) {
 		return SinkState{}, false, err
 	}
 	p.sinceSave = 0
-	return SinkState{NextPart: p.nextPart}, true, nil
+	return SinkState{NextPart: p.nextPart, Run: p.run}, true, nil
 }
 
 // Close abandons the open parts: they are uncommitted, so they are
