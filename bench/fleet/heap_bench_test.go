@@ -88,6 +88,16 @@ func BenchmarkHeap(b *testing.B) {
 				return exportParquet(b.Context(), c, out)
 			})
 		})
+		// With row groups of 1000 rows, which every day of both populations
+		// fills: the bound is reached, and the heap no longer grows.
+		b.Run(fmt.Sprintf("op=export-parquet-rg1000/n=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			measure(b, func() error {
+				out := filepath.Join(dir, "calls")
+				defer os.RemoveAll(out)
+				return exportParquet(b.Context(), c, out, fleet.WithRowGroupRows(1000))
+			})
+		})
 	}
 }
 
@@ -112,8 +122,8 @@ func warm(tb testing.TB, c *callsummary.Client) {
 	}
 }
 
-func exportParquet(ctx context.Context, c *callsummary.Client, dir string) error {
-	sink, err := fleet.NewParquetDir(dir, fleet.NewSchema())
+func exportParquet(ctx context.Context, c *callsummary.Client, dir string, opts ...fleet.ParquetOption) error {
+	sink, err := fleet.NewParquetDir(dir, fleet.NewSchema(), opts...)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package fleetbench
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/voiceinsights/callsummary/fleet"
 )
 
@@ -162,6 +164,9 @@ func BenchmarkStats(b *testing.B) {
 		}
 		return err
 	})
+	// The floor of the module's JSON engine: every line only validated by
+	// jsontext (no value read, nothing decoded), on as many goroutines.
+	run("jsontext-floor", func() error { return validateLines(path, threads) })
 	run("duckdb", func() error {
 		g, err := queryGroups(b.Context(), db, query)
 		if err == nil && len(g) != len(groups) {
@@ -169,4 +174,41 @@ func BenchmarkStats(b *testing.B) {
 		}
 		return err
 	})
+}
+
+// validateLines reads the file and checks that every line is valid JSON
+// with the module's engine, split evenly over workers goroutines.
+func validateLines(path string, workers int) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	errs := make(chan error, workers)
+	for w := range workers {
+		lo, hi := len(data)*w/workers, len(data)*(w+1)/workers
+		go func() {
+			// Start after the line the bound cuts; end at the end of the line it cuts.
+			if lo > 0 {
+				lo += bytes.IndexByte(data[lo:], '\n') + 1
+			}
+			if i := bytes.IndexByte(data[hi:], '\n'); hi < len(data) && i >= 0 {
+				hi += i + 1
+			}
+			for part := data[lo:max(lo, hi)]; len(part) > 0; {
+				var line []byte
+				line, part, _ = bytes.Cut(part, []byte{'\n'})
+				if len(line) > 0 && !jsontext.Value(line).IsValid() {
+					errs <- fmt.Errorf("an invalid line")
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			return err
+		}
+	}
+	return nil
 }
