@@ -27,5 +27,21 @@
 // estimates are within RelativeAccuracy of the exact quantile. Aggregators
 // Merge exactly, and their JSON (MarshalJSON) carries the sketches, so
 // shards, days or accounts computed apart combine as if computed together.
-// AggregateNDJSON decodes NDJSON on every core.
+// Aggregator.AddNDJSON decodes NDJSON on every core; Result.WriteText and
+// WriteCSV render a result for people and for machines.
+//
+// # Export
+//
+// ExportPages writes a listing page by page (ClientPages) to a Sink:
+// NewNDJSONFile (each summary's exact bytes, for the data lake), NewCSVFile
+// (the flattened rows) or NewParquetDir (zstd, bounded row groups,
+// Hive-partitioned by UTC day). WithState makes it resumable: an
+// interrupted export continues after its last committed page and writes no
+// call twice. WithProgress reports calls, pages and rate after each page.
+// Export takes any sequence (no resume); ReadNDJSON and ReadParquet read
+// exported files and partitioned directories back as sequences.
+//
+// A summary that did not fit the document (Summary.DecodeIssues) is
+// exported like any other: NDJSON keeps its bytes, the flattened row names
+// the values in its decode_issues column.
 package fleet
