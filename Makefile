@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 GOFILES  = $(shell git ls-files '*.go')
 
-.PHONY: all generate check-generated spec test vet fmt-check conformance peers bench bench-smoke fuzz fuzz-smoke ci
+.PHONY: all generate check-generated spec test vet fmt-check conformance peers duckdb bench bench-smoke fuzz fuzz-smoke ci
 
 all: ci
 
@@ -45,6 +45,11 @@ conformance:
 peers:
 	bash conformance/peers/run.sh
 
+## duckdb: export a partitioned Parquet directory from the sandbox and check DuckDB's answer to the
+## README's fleet query against package fleet (DuckDB's Go binding, in the bench module: cgo)
+duckdb:
+	$(MAKE) -C bench duckdb
+
 ## bench: the benchmarks against twilio-go and raw net/http (own module bench/; slow, not in ci)
 bench:
 	$(MAKE) -C bench bench
@@ -64,4 +69,4 @@ fuzz-smoke:
 	$(MAKE) fuzz FUZZTIME=10s
 
 ## ci: everything CI runs on a fresh clone
-ci: fmt-check vet check-generated spec test fuzz-smoke bench-smoke peers
+ci: fmt-check vet check-generated spec test fuzz-smoke bench-smoke duckdb peers

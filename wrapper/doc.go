@@ -87,8 +87,10 @@
 //
 // Streams gives each edge's inbound and outbound metrics (packet loss,
 // jitter, latency, MOS, RTT); WorstStream ranks them by Severity, the worst
-// metric relative to the threshold at which Twilio raises its tag. HasTag
-// and Tag.Explain cover the seven documented tags.
+// metric relative to the threshold at which Twilio raises its tag. Verdict
+// rates the call (good, tagged, poor, unknown) from the worst stream and the
+// tags, as the CLI's report does. HasTag and Tag.Explain cover the seven
+// documented tags.
 //
 // # Retries and waiting
 //

@@ -84,12 +84,12 @@ func TestListWorst(t *testing.T) {
 	}
 	poor := 0
 	for _, rec := range all {
-		if rec[4] == verdictPoor {
+		if rec[4] == string(callsummary.VerdictPoor) {
 			poor++
 		}
 	}
 	for i, rec := range worst {
-		if i < min(poor, 40) && rec[4] != verdictPoor {
+		if i < min(poor, 40) && rec[4] != string(callsummary.VerdictPoor) {
 			t.Errorf("row %d is %s, with %d poor calls in the window", i, rec[4], poor)
 		}
 	}
@@ -146,15 +146,15 @@ func TestRanking(t *testing.T) {
 func TestGlance(t *testing.T) {
 	s := exampleSummary(t, "ClientCall")
 	g := glanceAt(s)
-	if g.verdict != verdictPoor || g.worst.String() != "sdk_edge/inbound" || g.mos != 3.28 || g.loss != 6.68 || g.jitter != 9.4 {
+	if g.verdict != callsummary.VerdictPoor || g.worst.String() != "sdk_edge/inbound" || g.mos != 3.28 || g.loss != 6.68 || g.jitter != 9.4 {
 		t.Errorf("%+v", g)
 	}
 	empty := glanceAt(&callsummary.Summary{})
-	if empty.verdict != verdictUnknown || empty.hasMOS || empty.hasLoss || empty.hasJitter || !math.IsInf(empty.severity(), -1) {
+	if empty.verdict != callsummary.VerdictUnknown || empty.hasMOS || empty.hasLoss || empty.hasJitter || !math.IsInf(empty.severity(), -1) {
 		t.Errorf("%+v", empty)
 	}
 	tagged := glanceAt(&callsummary.Summary{CallSummary: gen.CallSummary{Tags: []string{"high_pdd"}}})
-	if tagged.verdict != verdictTagged || tagged.severity() != 1 {
+	if tagged.verdict != callsummary.VerdictTagged || tagged.severity() != 1 {
 		t.Errorf("%+v", tagged)
 	}
 }

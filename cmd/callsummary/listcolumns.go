@@ -56,7 +56,7 @@ func listColumns() []listColumn {
 		{"mos", "MOS", 4, func(r *listRow) string { return cellNum(r.g.mos, r.g.hasMOS, 2) }},
 		{"loss_pct", "LOSS%", 6, func(r *listRow) string { return cellNum(r.g.loss, r.g.hasLoss, 2) }},
 		{"jitter_ms", "JITTER", 6, func(r *listRow) string { return cellNum(r.g.jitter, r.g.hasJitter, 1) }},
-		{"verdict", "VERDICT", 7, func(r *listRow) string { return r.g.verdict }},
+		{"verdict", "VERDICT", 7, func(r *listRow) string { return string(r.g.verdict) }},
 		{"tags", "TAGS", 40, func(r *listRow) string { return strings.Join(r.s.Tags, ",") }},
 	}
 }

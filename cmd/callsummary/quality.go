@@ -6,39 +6,19 @@ import (
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-// Verdicts on a call, from its worst stream and its tags.
-const (
-	verdictGood    = "good"    // every stream within Twilio's tag thresholds, no tag
-	verdictTagged  = "tagged"  // within thresholds, but Voice Insights raised a tag
-	verdictPoor    = "poor"    // a metric past the level at which Twilio raises its tag
-	verdictUnknown = "unknown" // no media metrics and no tag
-)
-
-// judgement is the verdict on a call and what it rests on. Severity
-// compares each metric of a stream with the threshold at which Twilio
-// raises its tag, so above 1 a metric is past one.
+// judgement is the verdict on a call (Summary.Verdict) and what it rests
+// on. Severity compares each metric of a stream with the threshold at which
+// Twilio raises its tag, so above 1 a metric is past one.
 type judgement struct {
-	verdict  string
+	verdict  callsummary.Verdict
 	worst    callsummary.Stream
 	hasWorst bool
 	tags     []callsummary.Tag
 }
 
 func judge(s *callsummary.Summary) judgement {
-	j := judgement{tags: s.QualityTags()}
+	j := judgement{verdict: s.Verdict(), tags: s.QualityTags()}
 	j.worst, j.hasWorst = s.WorstStream()
-	switch {
-	case !j.hasWorst && len(j.tags) > 0:
-		j.verdict = verdictTagged
-	case !j.hasWorst:
-		j.verdict = verdictUnknown
-	case j.worst.Severity() > 1:
-		j.verdict = verdictPoor
-	case len(j.tags) > 0:
-		j.verdict = verdictTagged
-	default:
-		j.verdict = verdictGood
-	}
 	return j
 }
 

@@ -101,20 +101,20 @@ func writeVerdict(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	worst := j.worst
 	var verdict, detail string
 	switch {
-	case j.verdict == verdictTagged && !j.hasWorst:
-		verdict, detail = st.paint(sgrYellow, verdictTagged), "no media metrics to judge, but Voice Insights raised "+joinNames(j.tags, tagName)
-	case j.verdict == verdictUnknown:
-		verdict, detail = verdictUnknown, "no media metrics to judge"
-	case j.verdict == verdictPoor:
-		verdict = st.paint(sgrRed, verdictPoor)
+	case j.verdict == callsummary.VerdictTagged && !j.hasWorst:
+		verdict, detail = st.paint(sgrYellow, string(callsummary.VerdictTagged)), "no media metrics to judge, but Voice Insights raised "+joinNames(j.tags, tagName)
+	case j.verdict == callsummary.VerdictUnknown:
+		verdict, detail = string(callsummary.VerdictUnknown), "no media metrics to judge"
+	case j.verdict == callsummary.VerdictPoor:
+		verdict = st.paint(sgrRed, string(callsummary.VerdictPoor))
 		detail = fmt.Sprintf("worst stream %s %s (%s): its worst metric is %s× the level at which Twilio raises a tag",
 			worst.Edge, worst.Direction, streamFacts(worst), num(worst.Severity(), 2))
-	case j.verdict == verdictTagged:
-		verdict = st.paint(sgrYellow, verdictTagged)
+	case j.verdict == callsummary.VerdictTagged:
+		verdict = st.paint(sgrYellow, string(callsummary.VerdictTagged))
 		detail = fmt.Sprintf("media within Twilio's tag thresholds, but Voice Insights raised %s; worst stream %s %s (%s)",
 			joinNames(j.tags, tagName), worst.Edge, worst.Direction, streamFacts(worst))
 	default:
-		verdict = st.paint(sgrGreen, verdictGood)
+		verdict = st.paint(sgrGreen, string(callsummary.VerdictGood))
 		detail = fmt.Sprintf("every stream within Twilio's tag thresholds; worst stream %s %s (%s)",
 			worst.Edge, worst.Direction, streamFacts(worst))
 	}

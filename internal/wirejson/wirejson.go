@@ -114,3 +114,9 @@ func UnmarshalRead(r io.Reader, v any) error {
 func UnmarshalExact(data []byte, v any) error {
 	return json.Unmarshal(data, v, readOptions, json.RejectUnknownMembers(true))
 }
+
+// ResetDecoder makes d read afresh from r with Unmarshal's leniency, so
+// that a decoder of many small values is allocated once.
+func ResetDecoder(d *jsontext.Decoder, r io.Reader) {
+	d.Reset(r, readOptions)
+}

@@ -1,0 +1,205 @@
+package fleet
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/voiceinsights/callsummary/internal/wirejson"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
+)
+
+// StatsFormat names the JSON form of an Aggregator, and StatsVersion its
+// version: a reader refuses another format or a newer version.
+const (
+	StatsFormat  = "callsummary.fleet.stats"
+	StatsVersion = 1
+)
+
+// Result is what an aggregator found: one Group per distinct key, sorted
+// by key. Its JSON form (Aggregator.MarshalJSON) also carries each group's
+// sketches, so that a saved result merges exactly with others.
+type Result struct {
+	Format           string  `json:"format"`
+	Version          int     `json:"version"`
+	By               []Dim   `json:"by"`
+	RelativeAccuracy float64 `json:"relative_accuracy"`
+	// Calls is the number of summaries added. With stream dimensions a call
+	// can be in several groups, so the groups' counts may add up to more.
+	Calls  int64   `json:"calls"`
+	Groups []Group `json:"groups"`
+}
+
+// Group is the statistics of one key.
+type Group struct {
+	// Key holds one value per dimension of By, "" where the summary had none.
+	Key []string `json:"key"`
+	// Count is the number of calls in the group.
+	Count int64 `json:"count"`
+	// Tags counts the calls carrying each tag, Verdicts each verdict.
+	Tags     map[string]int64 `json:"tags"`
+	Verdicts map[string]int64 `json:"verdicts"`
+	// Quantiles has the metrics observed in the group (see Metric).
+	Quantiles map[Metric]Quantiles `json:"quantiles"`
+	// Sketches are the metrics' encoded DDSketches (in JSON, base64).
+	Sketches map[Metric][]byte `json:"sketches,omitempty"`
+}
+
+// Quantiles of one metric in one group, within the sketch's relative
+// accuracy (RelativeAccuracy) of the exact values.
+type Quantiles struct {
+	N   int64   `json:"n"`
+	P50 float64 `json:"p50"`
+	P90 float64 `json:"p90"`
+	P99 float64 `json:"p99"`
+}
+
+// TagShare is the share of the group's calls that carry tag, in [0, 1].
+func (g Group) TagShare(tag callsummary.Tag) float64 { return share(g.Tags[string(tag)], g.Count) }
+
+// VerdictShare is the share of the group's calls with verdict v, in [0, 1].
+func (g Group) VerdictShare(v callsummary.Verdict) float64 {
+	return share(g.Verdicts[string(v)], g.Count)
+}
+
+func share(n, of int64) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+// Result returns the statistics, groups sorted by key, without sketches.
+func (a *Aggregator) Result() Result { return a.result(false) }
+
+func (a *Aggregator) result(sketches bool) Result {
+	r := Result{Format: StatsFormat, Version: StatsVersion, By: slices.Clone(a.by), RelativeAccuracy: a.alpha, Calls: a.calls,
+		Groups: make([]Group, 0, len(a.groups))}
+	if r.By == nil {
+		r.By = []Dim{}
+	}
+	for _, g := range a.groups {
+		out := Group{Key: slices.Clone(g.key), Count: g.count, Tags: map[string]int64{}, Verdicts: map[string]int64{},
+			Quantiles: map[Metric]Quantiles{}}
+		for t, n := range g.tags {
+			out.Tags[t] = n
+		}
+		for v, n := range g.verdicts {
+			out.Verdicts[string(v)] = n
+		}
+		for i, m := range Metrics() {
+			sk := g.sketches[i]
+			if sk == nil || sk.IsEmpty() {
+				continue
+			}
+			var qs [3]float64
+			for i, q := range []float64{0.5, 0.9, 0.99} {
+				qs[i], _ = quantileAt(sk, q) // an error only for an empty sketch, excluded above
+			}
+			out.Quantiles[m] = Quantiles{N: int64(sk.GetCount()), P50: qs[0], P90: qs[1], P99: qs[2]}
+			if sketches {
+				if out.Sketches == nil {
+					out.Sketches = map[Metric][]byte{}
+				}
+				out.Sketches[m] = encodeSketch(sk)
+			}
+		}
+		r.Groups = append(r.Groups, out)
+	}
+	slices.SortFunc(r.Groups, func(x, y Group) int { return slices.Compare(x.Key, y.Key) })
+	return r
+}
+
+// MarshalJSON writes the Result with each group's sketches: the form that
+// UnmarshalJSON reads back and that merges exactly.
+func (a *Aggregator) MarshalJSON() ([]byte, error) {
+	return wirejson.Marshal(a.result(true))
+}
+
+// UnmarshalJSON replaces a's state with a saved one (MarshalJSON's form).
+// Counts and sketches are checked: a count that does not match its sketch
+// or a sketch of another accuracy is refused.
+func (a *Aggregator) UnmarshalJSON(b []byte) error {
+	var r Result
+	if err := wirejson.Unmarshal(b, &r); err != nil {
+		return fmt.Errorf("fleet: reading saved statistics: %w", err)
+	}
+	fresh, err := FromResult(r)
+	if err != nil {
+		return err
+	}
+	*a = *fresh
+	return nil
+}
+
+// FromResult rebuilds an aggregator from a Result that carries its sketches
+// (one decoded from MarshalJSON's form), to Merge it or add to it.
+func FromResult(r Result) (*Aggregator, error) {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("fleet: saved statistics: "+format, args...)
+	}
+	switch {
+	case r.Format != StatsFormat:
+		return nil, bad("format %q, want %q", r.Format, StatsFormat)
+	case r.Version < 1 || r.Version > StatsVersion:
+		return nil, bad("version %d, this package reads %d", r.Version, StatsVersion)
+	case r.Calls < 0:
+		return nil, bad("negative call count")
+	}
+	a, err := NewAggregator(r.By, WithRelativeAccuracy(r.RelativeAccuracy), WithMaxGroups(max(DefaultMaxGroups, len(r.Groups))))
+	if err != nil {
+		return nil, bad("%w", err)
+	}
+	a.calls = r.Calls
+	for gi, rg := range r.Groups {
+		if len(rg.Key) != len(r.By) {
+			return nil, bad("group %d has %d key values for %d dimensions", gi, len(rg.Key), len(r.By))
+		}
+		k := groupKey(rg.Key)
+		if _, dup := a.groups[k]; dup {
+			return nil, bad("group %d repeats the key %q", gi, rg.Key)
+		}
+		if rg.Count < 0 || len(rg.Tags) > maxTagsPerGroup+1 {
+			return nil, bad("group %d: negative count or too many tags", gi)
+		}
+		g, err := a.group(slices.Clone(rg.Key))
+		if err != nil {
+			return nil, bad("%w", err)
+		}
+		g.count = rg.Count
+		for t, n := range rg.Tags {
+			if n < 0 || n > rg.Count {
+				return nil, bad("group %d: tag %q counted %d times in %d calls", gi, t, n, rg.Count)
+			}
+			g.tags[t] = n
+		}
+		var verdicts int64
+		for v, n := range rg.Verdicts {
+			if !slices.Contains(callsummary.Verdicts(), callsummary.Verdict(v)) || n < 0 {
+				return nil, bad("group %d: verdict %q counted %d times", gi, v, n)
+			}
+			g.verdicts[callsummary.Verdict(v)] = n
+			verdicts += n
+		}
+		if verdicts != rg.Count {
+			return nil, bad("group %d: %d verdicts for %d calls", gi, verdicts, rg.Count)
+		}
+		for m, b := range rg.Sketches {
+			i := slices.Index(Metrics(), m)
+			if i < 0 {
+				return nil, bad("group %d: unknown metric %q", gi, m)
+			}
+			sk, err := decodeSketch(b, a.alpha)
+			if err != nil {
+				return nil, bad("group %d, %s: %w", gi, m, err)
+			}
+			if n := sk.GetCount(); n > float64(rg.Count) {
+				return nil, bad("group %d, %s: %v observations in %d calls", gi, m, n, rg.Count)
+			}
+			g.sketches[i] = sk
+		}
+		if len(rg.Sketches) < len(rg.Quantiles) {
+			return nil, bad("group %d has quantiles without their sketches: not a saved aggregation", gi)
+		}
+	}
+	return a, nil
+}
