@@ -7,6 +7,8 @@ import (
 	"iter"
 	"time"
 
+	"github.com/voiceinsights/callsummary/internal/pageloop"
+
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -135,10 +137,14 @@ func ExportPages(ctx context.Context, pages PageFunc, sink Sink, opts ...ExportO
 		return p, nil
 	}
 	cursor := st.Cursor
+	var loop pageloop.Guard
 	for {
 		page, err := pages(ctx, cursor)
 		if err != nil {
 			return p, err
+		}
+		if page == nil {
+			return p, fmt.Errorf("fleet: page %d: the page source returned no page and no error", p.Pages+1)
 		}
 		for i, s := range page.Summaries {
 			page.Summaries[i] = nil // written: collectable
@@ -149,8 +155,16 @@ func ExportPages(ctx context.Context, pages PageFunc, sink Sink, opts ...ExportO
 		}
 		p.Pages++
 		next := page.NextCursor()
-		if next != "" && next == cursor {
-			return p, fmt.Errorf("fleet: page %d names itself as the next page; stopping", p.Pages)
+		if next != "" {
+			self := ""
+			if page.Meta.URL != nil {
+				self = *page.Meta.URL
+			}
+			// Checked before the commit: a resume must not start on a
+			// page that loops either.
+			if why := loop.Check(self, cursor, next, len(page.Summaries)); why != "" {
+				return p, fmt.Errorf("fleet: after page %d: %w: %s", p.Pages, callsummary.ErrPaginationLoop, why)
+			}
 		}
 		done := next == ""
 		sst, ok, err := sink.Commit(done)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -334,5 +335,55 @@ func TestCSV(t *testing.T) {
 	}
 	if !strings.Contains(lines[1], *all[0].CallSID) || !strings.Contains(lines[1], string(all[0].Verdict())) {
 		t.Errorf("first row %q", lines[1])
+	}
+}
+
+// A resumable export follows next_page_url as ListSummaries does, so it
+// must end on pages that loop: a link back to a page already exported, or
+// empty pages each linking to a new one.
+func TestExportPagesStopsOnLoops(t *testing.T) {
+	one := population(t, 10, 1)[:2]
+	page := func(self string, next string, items []*callsummary.Summary) *callsummary.SummaryPage {
+		p := &callsummary.SummaryPage{Summaries: slices.Clone(items)}
+		p.Meta.URL = &self
+		if next != "" {
+			p.Meta.NextPageURL = &next
+		}
+		return p
+	}
+	const base = "https://insights.twilio.com/v1/Voice/Summaries?PageSize=2"
+	for name, tt := range map[string]struct {
+		pages    func(n int, cursor string) *callsummary.SummaryPage
+		calls    int64
+		requests int
+	}{
+		"A→B→A": {func(n int, cursor string) *callsummary.SummaryPage {
+			if cursor == "" || cursor == base {
+				return page(base, base+"&Page=1&PageToken=PB", one)
+			}
+			return page(cursor, base, one) // back to the first page
+		}, 4, 2},
+		"empty pages, a new token each time": {func(n int, cursor string) *callsummary.SummaryPage {
+			return page(cursor, fmt.Sprintf("%s&Page=%d&PageToken=PT%d", base, n+1, n+1), nil)
+		}, 0, 5},
+	} {
+		t.Run(name, func(t *testing.T) {
+			n := 0
+			pages := func(ctx context.Context, cursor string) (*callsummary.SummaryPage, error) {
+				if n++; n > 100 {
+					t.Fatal("the export follows a loop")
+				}
+				return tt.pages(n, cursor), nil
+			}
+			var out bytes.Buffer
+			sink := fleet.NewNDJSONWriter(&out)
+			p, err := fleet.ExportPages(t.Context(), pages, sink)
+			if !errors.Is(err, callsummary.ErrPaginationLoop) {
+				t.Fatalf("err = %v", err)
+			}
+			if n != tt.requests || p.Calls != tt.calls {
+				t.Errorf("%d pages fetched, %d calls written; want %d and %d", n, p.Calls, tt.requests, tt.calls)
+			}
+		})
 	}
 }

@@ -3,11 +3,12 @@ package callsummary
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"iter"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/voiceinsights/callsummary/internal/pageloop"
 
 	"github.com/voiceinsights/callsummary/gen"
 )
@@ -73,7 +74,7 @@ func (c *Client) ListSummaries(ctx context.Context, filter ListFilter) iter.Seq2
 func (c *Client) ListSummaryPages(ctx context.Context, filter ListFilter) iter.Seq2[*SummaryPage, error] {
 	return func(yield func(*SummaryPage, error) bool) {
 		cursor := ""
-		var loop loopGuard
+		var loop pageloop.Guard
 		for n := 1; ; n++ {
 			page, err := c.listPage(ctx, filter, cursor, n)
 			if err != nil {
@@ -84,53 +85,13 @@ func (c *Client) ListSummaryPages(ctx context.Context, filter ListFilter) iter.S
 			if !yield(page, nil) || next == "" {
 				return
 			}
-			if err := loop.check(pageURL(page), cursor, next, len(page.Summaries)); err != nil {
-				yield(nil, fmt.Errorf("callsummary: listing summaries, page %d: %w", n, err))
+			if why := loop.Check(pageURL(page), cursor, next, len(page.Summaries)); why != "" {
+				yield(nil, fmt.Errorf("callsummary: listing summaries, page %d: %w: %s", n, ErrPaginationLoop, why))
 				return
 			}
 			cursor = next
 		}
 	}
-}
-
-// maxEmptyPages is how many pages in a row may hold no item yet link
-// onward: a list's last pages can be empty, an endless run of them is a
-// server that loops, and yields nothing a consumer could stop on.
-const maxEmptyPages = 5
-
-// loopGuard ends a listing whose pages loop: it remembers a hash of every
-// page address seen, and counts the empty pages in a row.
-type loopGuard struct {
-	seen  map[uint64]struct{}
-	empty int
-}
-
-func (g *loopGuard) check(self, cursor, next string, items int) error {
-	if g.seen == nil {
-		g.seen = make(map[uint64]struct{})
-	}
-	for _, u := range []string{self, cursor} {
-		if u != "" {
-			g.seen[hashString(u)] = struct{}{}
-		}
-	}
-	if _, ok := g.seen[hashString(next)]; ok {
-		return fmt.Errorf("%w: next_page_url leads to a page already listed", ErrPaginationLoop)
-	}
-	if items > 0 {
-		g.empty = 0
-		return nil
-	}
-	if g.empty++; g.empty >= maxEmptyPages {
-		return fmt.Errorf("%w: %d pages in a row held no summary, yet linked onward", ErrPaginationLoop, g.empty)
-	}
-	return nil
-}
-
-func hashString(s string) uint64 {
-	h := fnv.New64a()
-	_, _ = h.Write([]byte(s))
-	return h.Sum64()
 }
 
 // FetchSummaryPage fetches one page of the list: the first page of filter

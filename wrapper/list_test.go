@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/voiceinsights/callsummary/internal/pageloop"
 )
 
 const listPath = "/v1/Voice/Summaries"
@@ -307,7 +309,7 @@ func TestListSummariesStopsOnLoops(t *testing.T) {
 		}, 8, 2},
 		"empty pages, a new token each time": {0, 4, func(host string, n int) string {
 			return fmt.Sprintf("http://%s%s?PageSize=4&Page=%d&PageToken=PT%d", host, listPath, n+1, (n+1)*4)
-		}, 0, maxEmptyPages},
+		}, 0, pageloop.MaxEmptyPages},
 	} {
 		t.Run(name, func(t *testing.T) {
 			l := newListing(t, tt.total, tt.size)
