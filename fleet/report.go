@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -69,7 +70,11 @@ func (r Result) WriteText(w io.Writer) error {
 		for i, k := range g.Key {
 			key[i] = orDash(safetext.Printable(k))
 		}
-		if _, err := fmt.Fprintf(w, "tags of %s: %s\n", strings.Join(key, "/"), strings.Join(parts, ", ")); err != nil {
+		label := "tags"
+		if len(key) > 0 {
+			label = "tags of " + strings.Join(key, "/")
+		}
+		if _, err := fmt.Fprintf(w, "%s: %s\n", label, strings.Join(parts, ", ")); err != nil {
 			return err
 		}
 	}
@@ -132,6 +137,13 @@ func orDash(s string) string {
 
 func percent(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
 
-// short writes a quantile with three significant digits: the sketch is
-// accurate to 1 %, so more would be noise.
-func short(v float64) string { return strconv.FormatFloat(v, 'g', 3, 64) }
+// short writes a quantile with three significant digits, the sketch being
+// accurate to 1 % so that more would be noise, and without an exponent,
+// which people misread in a table: 2280, not 2.28e+03.
+func short(v float64) string {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	if err != nil || math.IsInf(r, 0) || math.IsNaN(r) {
+		return strconv.FormatFloat(v, 'g', 3, 64)
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
+}

@@ -271,3 +271,25 @@ func TestBinaryServe(t *testing.T) {
 		t.Fatal("serve did not stop on SIGINT")
 	}
 }
+
+// On a terminal, export draws its progress line on stderr; the test gives
+// the binary one with script(1), from util-linux (essential in Debian).
+func TestBinaryExportProgressOnATerminal(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "calls.ndjson")
+	cmd := exec.Command("script", "-qec", buildBinary(t)+" export --sandbox --since 1w --out "+out, "/dev/null")
+	cmd.Env = append(binEnv(t), "TERM=xterm")
+	tty, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("script: %v\n%s", err, tty)
+	}
+	for _, w := range []string{"\rexporting: ", " calls, ", " pages, ", " calls/s, ", ", done\x1b[K\r\n", "exported "} {
+		if !strings.Contains(string(tty), w) {
+			t.Errorf("the terminal lacks %q:\n%q", w, tty)
+		}
+	}
+	// The same on a pipe: no line drawn.
+	r := runBin(t, "", "export", "--sandbox", "--since", "1w", "--out", out)
+	if r.code != exitOK || strings.ContainsAny(r.stderr, "\r\x1b") {
+		t.Errorf("on a pipe: exit %d, stderr %q", r.code, r.stderr)
+	}
+}

@@ -5,6 +5,8 @@
 //
 //	callsummary fetch [flags] CALLSID     a call-quality report (-o json: the bytes received; --wait: until complete)
 //	callsummary list [flags]              summaries filtered and paged, with their quality at a glance
+//	callsummary stats [flags] [FILE...]   fleet statistics over the API or exported files (package fleet)
+//	callsummary export -o FORMAT [flags]  NDJSON (lossless), Hive-partitioned Parquet or CSV, resumable
 //	callsummary annotate [flags] CALLSID  read or set a call's annotation (score, issues, spam, comment)
 //	callsummary validate FILE... | -      validate summary JSON (one value, NDJSON or a stream) against the document
 //	callsummary serve [--addr ADDR]       run the sandbox server for other tools
@@ -18,7 +20,7 @@
 // tree (gendocs.go).
 //
 // With TWILIO_API_KEY and TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID and
-// TWILIO_AUTH_TOKEN, fetch, list and annotate ask Twilio (TWILIO_REGION,
+// TWILIO_AUTH_TOKEN, fetch, list, stats, export and annotate ask Twilio (TWILIO_REGION,
 // TWILIO_EDGE, --region and --edge pick the host). With neither they refuse
 // (exit 2), unless --sandbox or CALLSUMMARY_SANDBOX=1 asks for the built-in
 // sandbox of package conformance/sandbox, started in-process: a job that lost

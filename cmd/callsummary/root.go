@@ -15,13 +15,14 @@ import (
 // reference in docs/cli generated from the same tree.
 
 const rootLong = `callsummary reads Twilio Voice Insights call summaries: a call-quality report
-for one call, a filtered list of many with their quality at a glance, a call's
-annotation, and validation of summary JSON against the OpenAPI document.
+for one call, a filtered list of many with their quality at a glance, fleet
+statistics, a lossless or columnar export for a data lake, a call's annotation,
+and validation of summary JSON against the OpenAPI document.
 
 Credentials come from TWILIO_API_KEY and TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID
 and TWILIO_AUTH_TOKEN; TWILIO_REGION and TWILIO_EDGE (or --region, --edge) pick
 Twilio's host, CALLSUMMARY_BASE_URL (or --base-url) another one. Without
-credentials, fetch, list and annotate refuse to run unless told to use the
+credentials, the commands that ask Twilio refuse to run unless told to use the
 built-in sandbox, a fake Twilio with sample calls, with --sandbox or
 CALLSUMMARY_SANDBOX=1: generated data is never reported by accident.
 
@@ -63,7 +64,7 @@ func newRootCmd(e *env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newFetchCmd(e), newListCmd(e), newAnnotateCmd(e), newValidateCmd(e),
-		newServeCmd(e), newSandboxCmd(e), newVersionCmd(e))
+		newExportCmd(e), newStatsCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e))
 	root.SetHelpCommand(newHelpCmd())
 	return root
 }
