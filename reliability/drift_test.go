@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -98,7 +97,7 @@ func TestDriftTable(t *testing.T) {
 			}
 			var where []string
 			for ptr, val := range dc.set {
-				body = setAt(t, body, ptr, val)
+				body = testkit.SetPointer(t, body, ptr, val)
 				where = append(where, ptr)
 			}
 			slices.Sort(where)
@@ -204,34 +203,4 @@ func describeDrift(t *testing.T, s *callsummary.Summary, body []byte) string {
 		return fmt.Sprintf("the summary, no issue; %d of %d properties sent filled", filled, present)
 	}
 	return fmt.Sprintf("the summary, issues at %s; %d of %d properties sent filled", strings.Join(ptrs, ", "), filled, present)
-}
-
-// setAt returns body with the value at ptr replaced by v.
-func setAt(t *testing.T, body []byte, ptr string, v any) []byte {
-	t.Helper()
-	var root any
-	if err := wirejson.Unmarshal(body, &root); err != nil {
-		t.Fatal(err) // the examples hold no number float64 cannot
-	}
-	parts := strings.Split(ptr, "/")[1:]
-	node := root
-	for i, p := range parts {
-		last := i == len(parts)-1
-		switch n := node.(type) {
-		case map[string]any:
-			if last {
-				n[p] = v
-			}
-			node = n[p]
-		case []any:
-			j, _ := strconv.Atoi(p)
-			if last {
-				n[j] = v
-			}
-			node = n[j]
-		default:
-			t.Fatalf("%s: nothing at %s", ptr, p)
-		}
-	}
-	return testkit.MustJSON(t, root)
 }

@@ -6,14 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/voiceinsights/callsummary/internal/testkit"
-	"github.com/voiceinsights/callsummary/internal/wirejson"
 )
 
 // A drift is a value Twilio might send where the document says something
@@ -85,42 +83,7 @@ func (n jsonNumber) MarshalJSON() ([]byte, error) { return []byte(n), nil }
 func (d drift) bodies(t *testing.T) (drifted, want []byte) {
 	t.Helper()
 	base := testkit.Example(t, d.example)
-	return setPointer(t, base, d.pointer, d.value), setPointer(t, base, d.pointer, d.zero)
-}
-
-// setPointer returns body with the value at ptr replaced by v.
-func setPointer(t *testing.T, body []byte, ptr string, v any) []byte {
-	t.Helper()
-	var root any
-	if err := wirejson.Unmarshal(body, &root); err != nil {
-		t.Fatal(err)
-	}
-	parts := strings.Split(ptr, "/")[1:]
-	node := root
-	for i, p := range parts {
-		last := i == len(parts)-1
-		switch n := node.(type) {
-		case map[string]any:
-			if last {
-				n[p] = v
-			} else {
-				node = n[p]
-			}
-		case []any:
-			j, err := strconv.Atoi(p)
-			if err != nil || j >= len(n) {
-				t.Fatalf("%s: no element %s", ptr, p)
-			}
-			if last {
-				n[j] = v
-			} else {
-				node = n[j]
-			}
-		default:
-			t.Fatalf("%s: %s is not in the example", ptr, p)
-		}
-	}
-	return testkit.MustJSON(t, root)
+	return testkit.SetPointer(t, base, d.pointer, d.value), testkit.SetPointer(t, base, d.pointer, d.zero)
 }
 
 // TestParseSummaryDegrades: a value that does not fit costs that value
@@ -255,10 +218,10 @@ func TestUnknownEnumValuesDecode(t *testing.T) {
 		"call_type": "video", "call_state": "paused", "answered_by": "assistant", "processing_state": "final",
 		"tags": []any{"high_jitter", "robot_voice"},
 	})
-	body = setPointer(t, body, "/properties/direction", "sideways")
-	body = setPointer(t, body, "/annotation/answered_by", "bot")
-	body = setPointer(t, body, "/annotation/connectivity_issue", "satellite")
-	body = setPointer(t, body, "/annotation/quality_issues/0", "hiss")
+	body = testkit.SetPointer(t, body, "/properties/direction", "sideways")
+	body = testkit.SetPointer(t, body, "/annotation/answered_by", "bot")
+	body = testkit.SetPointer(t, body, "/annotation/connectivity_issue", "satellite")
+	body = testkit.SetPointer(t, body, "/annotation/quality_issues/0", "hiss")
 	s, err := ParseSummary(body)
 	if err != nil || s.DecodeIssues() != nil {
 		t.Fatalf("%v %v", err, s.DecodeIssues())
@@ -303,7 +266,7 @@ func TestDecodeIssuesAreBounded(t *testing.T) {
 	for i := range 3 * maxDecodeIssues {
 		levels[fmt.Sprintf("L%04d", i)] = "x"
 	}
-	body := setPointer(t, fixture(t, "client.json"), "/sdk_edge/events/levels", levels)
+	body := testkit.SetPointer(t, fixture(t, "client.json"), "/sdk_edge/events/levels", levels)
 	s, err := ParseSummary(body)
 	if err != nil {
 		t.Fatal(err)
@@ -319,7 +282,7 @@ func TestDecodeIssuesAreBounded(t *testing.T) {
 // printable and cut, so that an issue can be printed.
 func TestDecodeIssuePointerKeysAreTamed(t *testing.T) {
 	key := "\x1b]0;owned\x07" + strings.Repeat("k", 200)
-	body := setPointer(t, fixture(t, "client.json"), "/sdk_edge/events/levels", map[string]any{key: "x"})
+	body := testkit.SetPointer(t, fixture(t, "client.json"), "/sdk_edge/events/levels", map[string]any{key: "x"})
 	s, err := ParseSummary(body)
 	if err != nil {
 		t.Fatal(err)

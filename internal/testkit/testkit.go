@@ -151,3 +151,40 @@ func Example(t testing.TB, name string) []byte {
 	}
 	return MustJSON(t, ref.Value.Value)
 }
+
+// SetPointer returns body with the value at the RFC 6901 pointer ptr (one
+// that exists in body) replaced by v.
+func SetPointer(t testing.TB, body []byte, ptr string, v any) []byte {
+	t.Helper()
+	var root any
+	if err := wirejson.Unmarshal(body, &root); err != nil {
+		t.Fatal(err)
+	}
+	parts := strings.Split(ptr, "/")[1:]
+	node := root
+	for i, p := range parts {
+		last := i == len(parts)-1
+		switch n := node.(type) {
+		case map[string]any:
+			if _, ok := n[p]; !ok && !last {
+				t.Fatalf("%s: nothing at %s", ptr, p)
+			}
+			if last {
+				n[p] = v
+			}
+			node = n[p]
+		case []any:
+			j, err := strconv.Atoi(p)
+			if err != nil || j < 0 || j >= len(n) {
+				t.Fatalf("%s: no element %s", ptr, p)
+			}
+			if last {
+				n[j] = v
+			}
+			node = n[j]
+		default:
+			t.Fatalf("%s: nothing at %s", ptr, p)
+		}
+	}
+	return MustJSON(t, root)
+}
