@@ -62,7 +62,8 @@ func addSummarySeeds(f *testing.F, v *conformance.Validator, add func([]byte)) {
 		f.Fatalf("only %d seed files and %d examples found", len(files), examples)
 	}
 	for _, s := range []string{"", "{}", "null", "[]", `{"from":"+15555550100"}`, `{"duration":1e999}`,
-		`{"to":{"callee":"+15555550101","location":{"lat":"x"}}}`, `{} {}`, "{\"tags\":[\"\xff\"]}"} {
+		`{"to":{"callee":"+15555550101","location":{"lat":"x"}}}`, `{} {}`, "{\"tags\":[\"\xff\"]}",
+		`{"tags":[` + strings.Repeat("1,", 300) + `1]}`} {
 		add([]byte(s))
 	}
 }
@@ -99,8 +100,9 @@ func checkValidationError(t *testing.T, err error, body []byte, otherOK func(err
 	var ve *conformance.ValidationError
 	switch {
 	case errors.As(err, &ve):
-		if len(ve.Violations) == 0 {
-			t.Fatalf("a ValidationError with no violation: %v", err)
+		if len(ve.Violations) == 0 || len(ve.Violations) > conformance.MaxViolations+1 {
+			t.Fatalf("a ValidationError with %d violations (at most %d and a last saying how many more): %.200v",
+				len(ve.Violations), conformance.MaxViolations, err)
 		}
 		for _, v := range ve.Violations {
 			if v.Reason == "" || !wellFormedPointer(v.Pointer) {

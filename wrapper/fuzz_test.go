@@ -22,6 +22,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
 )
 
 // Fuzz targets. `make fuzz` runs each for FUZZTIME; plain `go test` runs
@@ -99,6 +101,8 @@ func exercise(t *testing.T, s *Summary) {
 
 func FuzzParseSummary(f *testing.F) {
 	addBodySeeds(f, func(b []byte) { f.Add(b) })
+	// Values that do not fit, holding what looks like a number and a secret.
+	f.Add([]byte(`{"start_time":"+15555550142 s3cr3t-SENTINEL","duration":15555550142e30,"call_score_long_name_x":1}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s, err := ParseSummary(data)
 		if err != nil {
@@ -127,9 +131,17 @@ func FuzzParseSummary(f *testing.F) {
 		if len(issues) > maxDecodeIssues+1 {
 			t.Fatalf("%d issues", len(issues))
 		}
+		values := longValues(data)
 		for _, is := range issues {
 			if !errors.Is(is.Err, ErrUnexpectedValue) || (is.Pointer != "" && is.Pointer[0] != '/') {
 				t.Fatalf("issue %v", is)
+			}
+			// An issue names where and why, never what: the value may be
+			// a phone number or an echoed secret.
+			for _, v := range values {
+				if strings.Contains(is.Err.Error(), v) {
+					t.Fatalf("issue at %s quotes the value %q: %v", is.Pointer, v, is.Err)
+				}
 			}
 		}
 		exercise(t, s)
@@ -428,4 +440,42 @@ func FuzzRedact(f *testing.F) {
 			}
 		}
 	})
+}
+
+// longValues lists the strings and numbers of a JSON body, as written,
+// that are long enough to be a secret or a phone number (10 bytes or more)
+// and are not also a member name, which an issue's pointer may show.
+func longValues(data []byte) []string {
+	dec := jsontext.NewDecoder(bytes.NewReader(data), jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	names := map[string]bool{}
+	var vals []string
+	for {
+		tok, err := dec.ReadToken()
+		if err != nil {
+			break
+		}
+		var text string
+		switch tok.Kind() {
+		case '"':
+			text = tok.String()
+		case '0':
+			text = tok.String()
+		default:
+			continue
+		}
+		if kind, n := dec.StackIndex(dec.StackDepth()); kind == '{' && n%2 == 1 {
+			names[text] = true // a member name: an object's length is odd right after one
+			continue
+		}
+		if len(text) >= 10 {
+			vals = append(vals, text)
+		}
+	}
+	out := vals[:0]
+	for _, v := range vals {
+		if !names[v] {
+			out = append(out, v)
+		}
+	}
+	return out
 }

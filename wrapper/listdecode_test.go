@@ -73,6 +73,7 @@ func FuzzDecodePage(f *testing.F) {
 	f.Add([]byte(`{"call_summaries":[{}, {"call_sid":null}],"meta":null}`))
 	f.Add([]byte(`{"call_summaries":[]}`))
 	f.Add([]byte(`{"call_summaries":[null, 3, {"duration": "long"}, {"tags": [1]}, {}]}`))
+	f.Add([]byte(`{"call_summaries":[` + strings.Repeat("{},", MaxPageSize) + `{}]}`))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		p, err := decodePage(200, body)
 		if err != nil {
@@ -81,6 +82,9 @@ func FuzzDecodePage(f *testing.F) {
 				t.Fatalf("error %T is not a *DecodeError: %v", err, err)
 			}
 			return
+		}
+		if len(p.Summaries) > MaxPageSize {
+			t.Fatalf("a page of %d items accepted; at most %d are", len(p.Summaries), MaxPageSize)
 		}
 		// Every item is yielded, as ParseSummary reads it alone: an item
 		// that is not an object is kept, with one issue at its root.
