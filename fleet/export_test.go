@@ -387,3 +387,63 @@ func TestExportPagesStopsOnLoops(t *testing.T) {
 		})
 	}
 }
+
+// Parts finished before the first commit (a day closed to open another)
+// stay hidden until a commit publishes them: an export interrupted before
+// it leaves nothing a reader would count, so that running it again, from
+// the start, writes no call twice.
+func TestParquetPublishesOnlyCommittedParts(t *testing.T) {
+	c := sandboxClient(t, 600, 6)
+	pages := fleet.ClientPages(c, month(40))
+	dir := t.TempDir()
+	sink, err := fleet.NewParquetDir(dir, fleet.NewSchema(), fleet.WithOpenPartitions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := &interrupting{pages: pages, after: 6}
+	if _, err := fleet.ExportPages(t.Context(), src.fetch, sink); !errors.Is(err, errStop) {
+		t.Fatalf("%v, want the interruption", err)
+	}
+	visible := func() (parts, hidden int) {
+		err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+			switch {
+			case err != nil || d.IsDir():
+				return err
+			case strings.HasPrefix(d.Name(), "."):
+				hidden++
+			case strings.HasSuffix(d.Name(), ".parquet"):
+				parts++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return parts, hidden
+	}
+	// 240 calls over several days, one day open at a time: days were
+	// finished, none committed (a row group is 10,000 rows).
+	if parts, hidden := visible(); parts != 0 || hidden < 2 {
+		t.Fatalf("before Close: %d parts visible, %d hidden; want 0 and the finished days hidden", parts, hidden)
+	}
+	if err := sink.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if parts, hidden := visible(); parts != 0 || hidden != 0 {
+		t.Fatalf("after Close: %d parts visible, %d hidden; want none", parts, hidden)
+	}
+	// Run again, to the end: every call once.
+	sink, err = fleet.NewParquetDir(dir, fleet.NewSchema(), fleet.WithOpenPartitions(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sink.Close()
+	p, err := fleet.ExportPages(t.Context(), pages, sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := sids(t, dir)
+	if int64(len(got)) != p.Calls || len(slices.Compact(slices.Sorted(slices.Values(got)))) != len(got) {
+		t.Errorf("%d rows for %d calls exported (duplicates?)", len(got), p.Calls)
+	}
+}

@@ -68,8 +68,10 @@ func WithOpenPartitions(n int) ParquetOption {
 // start_time. RUN names the export (random, kept by its state across
 // resumes), so that exports into the same directory, a day after another,
 // add files and never replace or delete each other's; part numbers are
-// unique within an export. A part is written as ….parquet.tmp and renamed
-// when complete, so readers never see half a file.
+// unique within an export. A part is written under a hidden name
+// (.part-….parquet.tmp, which Hive, Spark and DuckDB skip) and renamed into
+// place only by a commit, so readers never see half a file, nor a part that
+// an interrupted export would write again when it resumes.
 type parquetSink struct {
 	dir      string
 	schema   *Schema
@@ -79,6 +81,7 @@ type parquetSink struct {
 	start    int // the schema's start_time column
 
 	open      []*partFile // most recently written last
+	pending   []*partFile // finished since the last commit, still hidden
 	run       string
 	nextPart  int
 	sinceSave int // rows written since the last commit
@@ -91,6 +94,11 @@ type partFile struct {
 	path string // the final name
 	f    *os.File
 	w    *parquet.Writer
+}
+
+// hidden is where a part is written until a commit publishes it.
+func (pf *partFile) hidden() string {
+	return filepath.Join(filepath.Dir(pf.path), "."+filepath.Base(pf.path)+".tmp")
 }
 
 // NewParquetDir writes the schema's rows as Parquet under dir (created if
@@ -120,7 +128,7 @@ func (p *parquetSink) Format() string {
 	return fmt.Sprintf("parquet (schema %d, %d columns)", SchemaVersion, len(p.schema.cols))
 }
 
-var partName = regexp.MustCompile(`^part-(\d{5,})-([0-9a-f]{16})\.parquet(\.tmp)?$`)
+var partName = regexp.MustCompile(`^(\.)?part-(\d{5,})-([0-9a-f]{16})\.parquet(\.tmp)?$`)
 
 // Resume starts a new export (a new run name) from the zero state, or
 // continues st's: then it removes the parts of that run numbered
@@ -147,11 +155,11 @@ func (p *parquetSink) Resume(st SinkState) error {
 			return err
 		}
 		m := partName.FindStringSubmatch(d.Name())
-		if m == nil || m[2] != p.run || !strings.HasPrefix(filepath.Base(filepath.Dir(path)), "date=") {
+		if m == nil || m[3] != p.run || !strings.HasPrefix(filepath.Base(filepath.Dir(path)), "date=") {
 			return nil
 		}
-		n, _ := strconv.Atoi(m[1])
-		if m[3] != "" || n >= st.NextPart {
+		n, _ := strconv.Atoi(m[2])
+		if m[4] != "" || n >= st.NextPart {
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("fleet: removing an uncommitted part: %w", err)
 			}
@@ -194,28 +202,29 @@ func (p *parquetSink) part(date string) (*partFile, error) {
 		if err := oldest.finish(); err != nil {
 			return nil, err
 		}
+		p.pending = append(p.pending, oldest) // published at the next commit
 	}
 	dir := filepath.Join(p.dir, "date="+date)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
-	path := filepath.Join(dir, fmt.Sprintf("part-%05d-%s.parquet", p.nextPart, p.run))
-	f, err := os.Create(path + ".tmp")
+	pf := &partFile{date: date, path: filepath.Join(dir, fmt.Sprintf("part-%05d-%s.parquet", p.nextPart, p.run))}
+	f, err := os.Create(pf.hidden())
 	if err != nil {
 		return nil, fmt.Errorf("fleet: %w", err)
 	}
 	p.nextPart++
-	pf := &partFile{date: date, path: path, f: f, w: parquet.NewWriter(f, p.layout.schema,
+	pf.f, pf.w = f, parquet.NewWriter(f, p.layout.schema,
 		parquet.MaxRowsPerRowGroup(int64(p.rowGroup)),
 		parquet.PageBufferSize(pageBytes),
 		parquet.Compression(&zstd.Codec{}),
 		parquet.KeyValueMetadata(MetadataVersion, strconv.Itoa(SchemaVersion)),
-		parquet.CreatedBy("github.com/voiceinsights/callsummary/fleet", callsummary.Version, ""))}
+		parquet.CreatedBy("github.com/voiceinsights/callsummary/fleet", callsummary.Version, ""))
 	p.open = append(p.open, pf)
 	return pf, nil
 }
 
-// finish closes the writer (footer), syncs and renames the part into place.
+// finish closes the writer (footer) and syncs the hidden file.
 func (pf *partFile) finish() error {
 	err := pf.w.Close()
 	if err == nil {
@@ -224,11 +233,16 @@ func (pf *partFile) finish() error {
 	if cerr := pf.f.Close(); err == nil {
 		err = cerr
 	}
-	if err == nil {
-		err = os.Rename(pf.path+".tmp", pf.path)
-	}
 	if err != nil {
 		return fmt.Errorf("fleet: finishing %s: %w", pf.path, err)
+	}
+	return nil
+}
+
+// publish renames a finished part into place.
+func (pf *partFile) publish() error {
+	if err := os.Rename(pf.hidden(), pf.path); err != nil {
+		return fmt.Errorf("fleet: %w", err)
 	}
 	return syncDir(filepath.Dir(pf.path))
 }
@@ -245,6 +259,13 @@ func (p *parquetSink) Commit(final bool) (SinkState, bool, error) {
 		if err := pf.finish(); err != nil {
 			return SinkState{}, false, err
 		}
+		p.pending = append(p.pending, pf)
+	}
+	for len(p.pending) > 0 {
+		if err := p.pending[0].publish(); err != nil {
+			return SinkState{}, false, err
+		}
+		p.pending = p.pending[1:]
 	}
 	if err := syncDir(p.dir); err != nil {
 		return SinkState{}, false, err
@@ -258,9 +279,12 @@ func (p *parquetSink) Commit(final bool) (SinkState, bool, error) {
 func (p *parquetSink) Close() error {
 	var errs []error
 	for _, pf := range p.open {
-		errs = append(errs, pf.f.Close(), os.Remove(pf.f.Name()))
+		errs = append(errs, pf.f.Close(), os.Remove(pf.hidden()))
 	}
-	p.open = nil
+	for _, pf := range p.pending {
+		errs = append(errs, os.Remove(pf.hidden()))
+	}
+	p.open, p.pending = nil, nil
 	return errors.Join(errs...)
 }
 

@@ -282,7 +282,7 @@ func TestBinaryExportProgressOnATerminal(t *testing.T) {
 	if err != nil {
 		t.Fatalf("script: %v\n%s", err, tty)
 	}
-	for _, w := range []string{"\rexporting: ", " calls, ", " pages, ", " calls/s, ", ", done\x1b[K\r\n", "exported "} {
+	for _, w := range []string{"\rexporting: ", " calls, ", " page", " calls/s, ", ", done\x1b[K\r\n", "exported "} {
 		if !strings.Contains(string(tty), w) {
 			t.Errorf("the terminal lacks %q:\n%q", w, tty)
 		}

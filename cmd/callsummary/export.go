@@ -30,6 +30,7 @@ type exportOptions struct {
 	out      string
 	state    string
 	restart  bool
+	append   bool
 	pii      bool
 	rowGroup int
 }
@@ -49,9 +50,15 @@ resumable: after each committed page it records where it is in a state file
 (--state-file; by default beside the output), and a run stopped by Ctrl-C, a
 network failure or a crash continues from there with the same command, writing
 no call twice; the state file holds the listing's filters, which the resumed run
-keeps. When the export completes the state file is removed, and the next run
-starts over (a file is rewritten; a directory gains new parts). --restart
-discards an interrupted export's state.
+keeps. When the export completes the state file is removed. A Parquet export
+publishes its parts at each commit (every --row-group-rows rows, and at the
+end); what an interrupted run wrote after its last commit stays hidden and is
+written again when it resumes. --restart discards an interrupted export's state.
+
+Running a completed export again rewrites an NDJSON or CSV file. A directory
+that already holds Parquet parts is refused, since its calls would then be
+counted twice, unless --append says to add this export's parts beside them
+(for example, one export a day into the same table).
 
 The flattened formats leave out the parties' numbers, client names, IP
 addresses and the annotation's comment unless --pii. A progress line (calls,
@@ -78,6 +85,7 @@ func newExportCmd(e *env) *cobra.Command {
 	fs.StringVar(&o.out, "out", "", "write to this `path`: a file for ndjson and csv (default: standard output, not resumable), a directory for parquet")
 	fs.StringVar(&o.state, "state-file", "", "keep the resume state in this `file` (default: OUT.export-state, or DIR/_export-state.json)")
 	fs.BoolVar(&o.restart, "restart", false, "discard the state of an interrupted export and start over")
+	fs.BoolVar(&o.append, "append", false, "add Parquet parts to a directory that already holds an export's")
 	fs.BoolVar(&o.pii, "pii", false, "include the parties' numbers, names, IP addresses and the annotation's comment in parquet and csv")
 	fs.Var(intRange{v: &o.rowGroup, lo: 1, hi: 10_000_000, what: "1 to 10000000"}, "row-group-rows",
 		fmt.Sprintf("at most `N` rows per Parquet row group (default %d)", fleet.DefaultRowGroupRows))
@@ -101,10 +109,17 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 		return usagef("--row-group-rows is for -o parquet")
 	case o.pii && o.format == exportNDJSON:
 		return usagef("-o ndjson keeps each summary's exact bytes, parties included: --pii is for parquet and csv")
+	case o.append && o.format != exportParquet:
+		return usagef("--append is for -o parquet: an NDJSON or CSV export rewrites its file")
 	}
 	statePath := o.statePath()
 	if o.restart {
 		if err := os.Remove(statePath); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	if !toStdout {
+		if err := o.checkOut(statePath); err != nil {
 			return err
 		}
 	}
@@ -114,7 +129,7 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 		return err
 	}
 	defer s.done()
-	if s.target.sandbox != "" {
+	if s.target.sandbox != "" && !s.target.builtin {
 		e.notef("exporting from %s: sample calls, not Twilio's", s.target.sandbox)
 	}
 
@@ -136,7 +151,11 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 	bar.end()
 	if err != nil {
 		if statePath != "" && p.Calls > 0 {
-			e.notef("stopped after %d calls; run the same command again to continue from the last committed page", p.Calls)
+			if st, serr := os.Stat(statePath); serr == nil && st.Mode().IsRegular() {
+				e.notef("stopped after %d calls; run the same command again to continue after the last commit", p.Calls)
+			} else {
+				e.notef("stopped after %d calls, before the first commit: nothing was kept; run the same command again to start over", p.Calls)
+			}
 		}
 		return explainList(s.ctx, err, o.target, s.target)
 	}
@@ -150,6 +169,39 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 	}
 	if !toStdout {
 		e.notef("exported %d calls in %d pages to %s (%s)", p.Calls, p.Pages, o.out, o.format)
+	}
+	return nil
+}
+
+// checkOut refuses, before any request, an --out of the wrong kind, and a
+// fresh Parquet export into a directory that holds another's parts.
+func (o *exportOptions) checkOut(statePath string) error {
+	fi, err := os.Stat(o.out)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil
+	case err != nil:
+		return usagef("--out %s: %v", o.out, err)
+	case o.format == exportParquet && !fi.IsDir():
+		return usagef("--out %s is a file; -o parquet writes a directory of partitions", o.out)
+	case o.format != exportParquet && fi.IsDir():
+		return usagef("--out %s is a directory; -o %s writes a file (-o parquet writes a directory)", o.out, o.format)
+	case o.format != exportParquet || o.append:
+		return nil
+	}
+	if _, err := os.Stat(statePath); err == nil {
+		return nil // resuming: the parts are this export's
+	}
+	parts := 0
+	_ = filepath.WalkDir(o.out, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Ext(path) == ".parquet" && !hidden(d.Name()) {
+			parts++
+		}
+		return nil
+	})
+	if parts > 0 {
+		return usagef("--out %s already holds %d Parquet parts of another export: its calls would be counted twice; "+
+			"give --append to add this export's parts beside them, or another --out", o.out, parts)
 	}
 	return nil
 }

@@ -100,12 +100,21 @@ func TestExportResumes(t *testing.T) {
 	}))
 	t.Cleanup(proxy.Close)
 	vars := map[string]string{"TWILIO_ACCOUNT_SID": srv.Handler().AccountSID(), "TWILIO_AUTH_TOKEN": srv.Handler().AuthToken()}
-	for _, format := range []string{exportNDJSON, exportCSV, exportParquet} {
-		t.Run(format, func(t *testing.T) {
+	for _, tc := range []struct {
+		name, format string
+		committed    bool // the failure comes after a commit
+	}{
+		{exportNDJSON, exportNDJSON, true},
+		{exportCSV, exportCSV, true},
+		{"parquet", exportParquet, true},
+		{"parquet before its first commit", exportParquet, false},
+	} {
+		format := tc.format
+		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			args := func(out string) []string {
 				a := append([]string{"export", "-o", format, "--out", out, "--base-url", proxy.URL, "--page-size", "100"}, window...)
-				if format == exportParquet {
+				if tc.committed && format == exportParquet {
 					// Parquet commits a row group's worth at a time: small
 					// groups, so that the failure comes after a commit.
 					a = append(a, "--row-group-rows", "100")
@@ -122,20 +131,38 @@ func TestExportResumes(t *testing.T) {
 			pages.Store(0)
 			broken.Store(true)
 			r := runCLI(t, t.Context(), vars, "", args(out)...)
-			if r.code != exitNo || !strings.Contains(r.stderr, "run the same command again to continue") {
-				t.Fatalf("interrupted export: exit %d\n%s", r.code, r.stderr)
-			}
 			state := out + ".export-state"
 			if format == exportParquet {
 				state = filepath.Join(out, "_export-state.json")
 			}
-			if _, err := os.Stat(state); err != nil {
-				t.Fatalf("no state after the failure: %v", err)
-			}
-			broken.Store(false)
-			r = runCLI(t, t.Context(), vars, "", args(out)...)
-			if r.code != exitOK || !strings.Contains(r.stderr, "resuming the export recorded in "+state) {
-				t.Fatalf("resumed export: exit %d\n%s", r.code, r.stderr)
+			if !tc.committed {
+				// Nothing committed: no state, no part a reader would
+				// count; the next run starts over.
+				if r.code != exitNo || !strings.Contains(r.stderr, "before the first commit: nothing was kept") {
+					t.Fatalf("interrupted export: exit %d\n%s", r.code, r.stderr)
+				}
+				if _, err := os.Stat(state); !os.IsNotExist(err) {
+					t.Fatalf("a state without a commit: %v", err)
+				}
+				if got := callSIDsOf(t, out); len(got) != 0 {
+					t.Fatalf("%d calls readable after an export that committed nothing", len(got))
+				}
+				broken.Store(false)
+				if r = runCLI(t, t.Context(), vars, "", args(out)...); r.code != exitOK {
+					t.Fatalf("the export run again: exit %d\n%s", r.code, r.stderr)
+				}
+			} else {
+				if r.code != exitNo || !strings.Contains(r.stderr, "run the same command again to continue after the last commit") {
+					t.Fatalf("interrupted export: exit %d\n%s", r.code, r.stderr)
+				}
+				if _, err := os.Stat(state); err != nil {
+					t.Fatalf("no state after the failure: %v", err)
+				}
+				broken.Store(false)
+				r = runCLI(t, t.Context(), vars, "", args(out)...)
+				if r.code != exitOK || !strings.Contains(r.stderr, "resuming the export recorded in "+state) {
+					t.Fatalf("resumed export: exit %d\n%s", r.code, r.stderr)
+				}
 			}
 			if _, err := os.Stat(state); !os.IsNotExist(err) {
 				t.Errorf("the state of a completed export is left behind: %v", err)
@@ -181,6 +208,7 @@ func TestExportUsage(t *testing.T) {
 		{[]string{"export", "-o", "avro", "--sandbox"}, `invalid argument "avro" for "-o, --output" flag`},
 		{[]string{"export", "--sandbox", "--page-size", "5000"}, `invalid argument "5000" for "--page-size" flag`},
 		{[]string{"export", "--sandbox", "--since", "1d", "--from-time", "2026-11-01T00:00:00Z"}, "--since and --from-time both set"},
+		{[]string{"export", "--sandbox", "--out", "x.ndjson", "--append"}, "--append is for -o parquet"},
 	} {
 		r := runCLI(t, t.Context(), nil, "", c.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
@@ -206,7 +234,7 @@ func TestProgressBar(t *testing.T) {
 	b.update(fleet.Progress{Calls: 150, Pages: 3, Elapsed: 3 * time.Second, Resumed: 20})
 	b.update(fleet.Progress{Calls: 160, Pages: 4, Elapsed: 4 * time.Second, Done: true}) // the last: always drawn
 	b.end()
-	want := "\rexporting: 50 calls, 1 pages, 50 calls/s, 1s\x1b[K" +
+	want := "\rexporting: 50 calls, 1 page, 50 calls/s, 1s\x1b[K" +
 		"\rexporting: 150 calls, 3 pages, 43 calls/s, 3s (resumed after 20)\x1b[K" +
 		"\rexporting: 160 calls, 4 pages, 40 calls/s, 4s, done\x1b[K\n"
 	if out.String() != want {
@@ -215,4 +243,36 @@ func TestProgressBar(t *testing.T) {
 	quiet := &progressBar{now: time.Now}
 	quiet.update(fleet.Progress{Calls: 1})
 	quiet.end() // no writer: nothing, no panic
+}
+
+// --out of the wrong kind, and a Parquet export into a directory that
+// holds another's parts, are refused before any request.
+func TestExportRefusesItsOutput(t *testing.T) {
+	dir := t.TempDir()
+	file := writeFile(t, dir, "day.ndjson", []byte("{}\n"))
+	parts := filepath.Join(dir, "calls")
+	if r := runCLI(t, t.Context(), nil, "", "export", "-q", "--sandbox", "--since", "1d", "-o", "parquet", "--out", parts); r.code != exitOK {
+		t.Fatalf("first export: exit %d\n%s", r.code, r.stderr)
+	}
+	n := len(callSIDsOf(t, parts))
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-o", "parquet", "--out", file}, "is a file; -o parquet writes a directory"},
+		{[]string{"--out", dir}, "is a directory; -o ndjson writes a file"},
+		{[]string{"-o", "parquet", "--out", parts}, "already holds"},
+	} {
+		r := runCLI(t, t.Context(), nil, "", append([]string{"export", "--sandbox", "--since", "1d"}, c.args...)...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", c.args, r.code, r.stderr, c.want)
+		}
+	}
+	if got := len(callSIDsOf(t, parts)); got != n {
+		t.Errorf("%d calls after the refused export, %d before", got, n)
+	}
+	r := runCLI(t, t.Context(), nil, "", "export", "-q", "--sandbox", "--since", "1d", "-o", "parquet", "--out", parts, "--append")
+	if r.code != exitOK || len(callSIDsOf(t, parts)) <= n {
+		t.Errorf("--append: exit %d, %d calls (before: %d)\n%s", r.code, len(callSIDsOf(t, parts)), n, r.stderr)
+	}
 }

@@ -68,7 +68,8 @@ func (b *progressBar) end() {
 
 // progressLine is the bar's text: calls, pages, rate and elapsed time.
 func progressLine(verb string, p fleet.Progress) string {
-	line := fmt.Sprintf("%s: %d calls, %d pages, %.0f calls/s, %s", verb, p.Calls, p.Pages, p.Rate(), p.Elapsed.Round(time.Second))
+	line := fmt.Sprintf("%s: %d call%s, %d page%s, %.0f calls/s, %s", verb, p.Calls, plural(int(p.Calls)), p.Pages, plural(int(p.Pages)),
+		p.Rate(), p.Elapsed.Round(time.Second))
 	if p.Resumed > 0 {
 		line += fmt.Sprintf(" (resumed after %d)", p.Resumed)
 	}
