@@ -27,7 +27,7 @@ func (r Result) WriteText(w io.Writer) error {
 	}
 	head = append(head, "CALLS", "GOOD", "TAGGED", "POOR", "UNKNOWN")
 	for _, m := range Metrics() {
-		head = append(head, string(m)+" p50/p90/p99")
+		head = append(head, strings.ToUpper(string(m))+" P50/P90/P99")
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
 	for _, g := range r.Groups {

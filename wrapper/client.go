@@ -137,10 +137,20 @@ const CallSIDPattern = `^CA[0-9a-fA-F]{32}$`
 // ErrInvalidCallSID and says what is wrong without echoing the value, which
 // could be a token passed by mistake.
 func ValidateCallSID(sid string) error {
-	const want = "want " + CallSIDPattern
+	const want = "want " + CallSIDPattern + " (CA and 32 hex digits)"
+	trimmed := strings.TrimSpace(sid)
 	switch {
 	case sid == "":
 		return fmt.Errorf("%w: empty; %s", ErrInvalidCallSID, want)
+	case trimmed != sid && ValidateCallSID(trimmed) == nil:
+		return fmt.Errorf("%w: a call SID with white space around it; %s", ErrInvalidCallSID, want)
+	case strings.Contains(sid, "://") || strings.Contains(sid, "/Summary"):
+		return fmt.Errorf("%w: a URL, not a call SID; give the CA… part alone; %s", ErrInvalidCallSID, want)
+	case len(sid) >= 2 && strings.EqualFold(sid[:2], "CA") && sid[:2] != "CA":
+		return fmt.Errorf("%w: starts with %q; a call SID starts with upper-case \"CA\"; %s", ErrInvalidCallSID, sid[:2], want)
+	case len(sid) >= 2 && (sid[:2] == "AC" || sid[:2] == "SK" || sid[:2] == "CF" || sid[:2] == "RE"):
+		return fmt.Errorf("%w: starts with %q, the prefix of another kind of Twilio SID (account, key, conference, recording); %s",
+			ErrInvalidCallSID, sid[:2], want)
 	case len(sid) != 34:
 		return fmt.Errorf("%w: %d bytes long, not 34; %s", ErrInvalidCallSID, len(sid), want)
 	case sid[:2] != "CA":

@@ -106,10 +106,22 @@
 // Go 1.26; an alias of it from Go 1.27), faster than encoding/json on
 // these bodies (bench/README.md). Every body encoding/json accepts is
 // accepted, invalid UTF-8 and duplicate names included; names match
-// exactly. A 2xx body that cannot be decoded is a *DecodeError with the
-// byte offset and JSON Pointer of the failure; it unwraps to the v2 error
-// (*json.SemanticError, *jsontext.SyntacticError). ParseSummary decodes a
-// body stored earlier.
+// exactly. ParseSummary decodes a body stored earlier.
+//
+// Twilio adds fields and values without notice, and its documentation does
+// not give every leaf's type, so a summary is decoded leniently: when a
+// value does not fit its type (a float where an integer is typed, a string
+// codec, an object where a list is), that field stays at its zero value,
+// every other field is filled, Raw keeps the exact bytes, and
+// Summary.DecodeIssues names each value that did not fit by its JSON Pointer
+// (never by the value, which may be PII); the client logs each at Warn. The
+// same holds for each summary of a list page: one item that does not fit
+// costs that item's field, not the page. Unknown properties are ignored and
+// unknown enum values kept as they are (Valid reports whether a value is
+// known). Only a 2xx body that is not a JSON object at all (not JSON, empty,
+// an array) is a *DecodeError, with the byte offset of the failure; it
+// unwraps to the v2 error (*json.SemanticError, *jsontext.SyntacticError)
+// or this package's own.
 //
 // # Security
 //

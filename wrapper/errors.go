@@ -265,20 +265,23 @@ func redactJSON(v any, redact func(string) string) any {
 	return v
 }
 
-// DecodeError is a 2xx response whose body is not what was asked for: a
-// Call Summary, a list page or an annotation. Err is the decoder's error:
-// a *json.SemanticError (a value of the wrong type) or a
-// *jsontext.SyntacticError (not JSON) of encoding/json/v2, as the module
-// github.com/go-json-experiment/json spells them, or one of this package's
-// own (an empty body, a body that is not a JSON object).
+// DecodeError is a 2xx response whose body is not what was asked for at
+// all: not JSON, empty, not a JSON object where a Call Summary, a list page
+// or an annotation was asked for, or a list page whose paging information
+// (meta) does not decode. (A summary whose values do not all fit is not an
+// error: see Summary.DecodeIssues.) Err is the decoder's
+// error: a *jsontext.SyntacticError or *json.SemanticError of
+// encoding/json/v2, as the module github.com/go-json-experiment/json spells
+// them, or one of this package's own (an empty body, a body that is not a
+// JSON object).
 type DecodeError struct {
 	StatusCode int
 	// Offset is the byte offset in the body near which decoding failed,
 	// or -1 when the decoder does not say.
 	Offset int64
 	// Pointer is the JSON Pointer (RFC 6901) of the value that could not
-	// be decoded, such as "/sdk_edge/metrics/inbound/jitter/avg"; empty
-	// when the failure is not inside a value (an empty body, say).
+	// be decoded, such as "/meta" of a list page; empty when the failure
+	// is not inside a value (an empty body, say).
 	Pointer string
 	Err     error
 	what    string // "summary" when empty

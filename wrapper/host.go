@@ -3,9 +3,11 @@ package callsummary
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -24,6 +26,15 @@ var defaultEdges = map[string]string{
 	"sg1": "singapore",
 	"us1": "ashburn",
 	"us2": "umatilla",
+}
+
+// knownRegions lists the regions with a default edge, each with it.
+func knownRegions() string {
+	regions := slices.Sorted(maps.Keys(defaultEdges))
+	for i, r := range regions {
+		regions[i] = r + ": " + defaultEdges[r]
+	}
+	return strings.Join(regions, ", ")
 }
 
 // DefaultEdge returns the edge used for region when no edge is given, and
@@ -57,7 +68,7 @@ func regionalBaseURL(region, edge string) (string, error) {
 	if edge == "" {
 		e, ok := defaultEdges[region]
 		if !ok {
-			return "", fmt.Errorf("callsummary: region %q has no default edge; give one (e.g. WithRegion(%q, \"ashburn\"))", region, region)
+			return "", fmt.Errorf("callsummary: region %q is not one whose default edge this SDK knows (%s); give its edge too", region, knownRegions())
 		}
 		edge = e
 	}

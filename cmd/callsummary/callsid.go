@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
@@ -16,9 +18,10 @@ func oneCallSID(_ *cobra.Command, args []string) error {
 		return usagef("missing CALLSID")
 	case len(args) > 1:
 		return usagef("one CALLSID at a time; got %d arguments", len(args))
-	case callsummary.ValidateCallSID(args[0]) != nil:
-		return usagef("not a call SID: want %s (CA and 32 hex digits, %d characters), got %d characters",
-			callsummary.CallSIDPattern, 34, len(args[0]))
+	}
+	if err := callsummary.ValidateCallSID(args[0]); err != nil {
+		why := strings.TrimPrefix(err.Error(), callsummary.ErrInvalidCallSID.Error()+": ")
+		return usagef("not a call SID: %s", why)
 	}
 	return nil
 }

@@ -193,7 +193,7 @@ func advice(ae *callsummary.APIError, t target, partial, wait bool) string {
 		return "Twilio error 20003: check the credentials (TWILIO_API_KEY/TWILIO_API_SECRET or TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN), " +
 			"and that they were created in the region you ask (--region, TWILIO_REGION)"
 	case code == 20404 && t.sandbox != "":
-		return "Twilio error 20404: the sandbox knows only the calls 'callsummary sandbox' lists " +
+		return "Twilio error 20404: the sandbox knows the calls 'callsummary sandbox' lists and those 'callsummary list --sandbox' shows " +
 			"(add --partial for those with only a partial summary); set TWILIO_* credentials to ask Twilio"
 	case code == 20404 && !partial && !wait:
 		return "Twilio error 20404: check the call SID (summaries are kept 30 days); if the call ended less than 30 minutes ago " +

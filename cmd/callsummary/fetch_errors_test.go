@@ -63,7 +63,7 @@ func TestFetchSandboxErrors(t *testing.T) {
 		t.Errorf("wrong credentials: exit %d\n%s", r.code, r.stderr)
 	}
 	r = runCLI(t, t.Context(), nil, "", "fetch", "--sandbox", "CA00000000000000000000000000000000")
-	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "the sandbox knows only the calls 'callsummary sandbox' lists") {
+	if r.code != exitNo || !strings.Contains(r.stderr, "code 20404") || !strings.Contains(r.stderr, "the sandbox knows the calls 'callsummary sandbox' lists and those 'callsummary list --sandbox' shows") {
 		t.Errorf("unknown call: exit %d\n%s", r.code, r.stderr)
 	}
 	// Only a partial summary exists for this call: 20404 without --partial.
@@ -95,7 +95,7 @@ func TestFetchUsageErrors(t *testing.T) {
 		{"base URL and region", twilioEnv, []string{"fetch", "--base-url", "http://127.0.0.1:1", "--region", "ie1", readmeSID}, "give one or the other"},
 		{"half-set credentials", half, []string{"fetch", readmeSID}, "TWILIO_ACCOUNT_SID is set but TWILIO_AUTH_TOKEN is empty"},
 		{"plain http to a remote host", twilioEnv, []string{"fetch", "--base-url", "http://insights.example.com", readmeSID}, "must use https"},
-		{"unknown region", twilioEnv, []string{"fetch", "--region", "xx9", readmeSID}, "has no default edge"},
+		{"unknown region", twilioEnv, []string{"fetch", "--region", "xx9", readmeSID}, `region "xx9" is not one whose default edge this SDK knows (au1: sydney`},
 		{"negative timeout", nil, []string{"fetch", "--timeout", "-1s", readmeSID}, `invalid argument "-1s" for "--timeout" flag: want 0s or more`},
 	}
 	for _, c := range cases {

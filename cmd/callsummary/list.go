@@ -109,8 +109,12 @@ func runList(cmd *cobra.Command, e *env, o *listOptions) error {
 	defer s.done()
 	w := &listWriter{format: format, noHeader: o.out.noHeader, cols: pickColumns(listColumns(), fields),
 		showPII: o.showPII, sandbox: s.target.sandbox}
-	if err := streamList(s.ctx, e.stdout, s.client, filter, order, w); err != nil {
+	ranked, err := streamList(s.ctx, e.stdout, s.client, filter, order, w)
+	if err != nil {
 		return explainList(s.ctx, err, o.target, s.target)
+	}
+	if ranked != nil && ranked.seq > 0 && ranked.measured == 0 && o.sort != "" {
+		e.notef("no call of the window has a %s to sort by (MOS is measured on client calls only): the rows are in Twilio's order", o.sort)
 	}
 	return nil
 }
@@ -152,7 +156,7 @@ func orMissing(v float64, ok bool) float64 {
 // streamList writes the rows of each page, then flushes: the user sees a
 // page as soon as it arrives, and a reader that goes away stops the
 // listing. Ranked rows are written once the window is read.
-func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, ord order, w *listWriter) error {
+func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, ord order, w *listWriter) (*ranking, error) {
 	out := bufio.NewWriter(stdout)
 	var ranked *ranking
 	if ord.rank != nil {
@@ -162,13 +166,13 @@ func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, fi
 	for page, err := range c.ListSummaryPages(ctx, filter) {
 		if err != nil {
 			_ = out.Flush()
-			return err
+			return ranked, err
 		}
 		if ranked == nil {
 			// The header waits for the first page: a filter refused
 			// before any request prints nothing on stdout.
 			if err := w.begin(out); err != nil {
-				return err
+				return ranked, err
 			}
 		}
 		for _, s := range page.Summaries {
@@ -178,38 +182,38 @@ func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, fi
 			row := newListRow(s, w.showPII, w.format == formatText)
 			rec, err := w.record(row)
 			if err != nil {
-				return err
+				return ranked, err
 			}
 			if ranked != nil {
 				if err := ranked.add(ord.rank(&row.g), rec); err != nil {
-					return err
+					return ranked, err
 				}
 			} else if err := w.write(out, rec); err != nil {
-				return err
+				return ranked, err
 			}
 			n++
 		}
 		if err := out.Flush(); err != nil {
-			return err
+			return ranked, err
 		}
 		if ord.limit > 0 && n == ord.limit {
 			break
 		}
 	}
 	if err := w.begin(out); err != nil {
-		return err
+		return ranked, err
 	}
 	if ranked != nil {
 		for _, rec := range ranked.worstFirst() {
 			if err := w.write(out, rec); err != nil {
-				return err
+				return ranked, err
 			}
 		}
 	}
 	if err := w.end(out); err != nil {
-		return err
+		return ranked, err
 	}
-	return out.Flush()
+	return ranked, out.Flush()
 }
 
 // filter is the flags' callsummary.ListFilter, with list's order.

@@ -5,6 +5,7 @@ import (
 	"container/heap"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 
@@ -160,6 +161,9 @@ type ranking struct {
 	keep int
 	h    rankHeap
 	seq  int
+	// measured counts the calls that had the key: none means the order
+	// is Twilio's, which the user should be told.
+	measured int
 }
 
 type ranked struct {
@@ -172,6 +176,9 @@ func newRanking(keep int) *ranking { return &ranking{keep: keep} }
 
 func (r *ranking) add(rank float64, rec []byte) error {
 	r.seq++
+	if !math.IsInf(rank, -1) {
+		r.measured++
+	}
 	item := ranked{rank: rank, seq: r.seq, rec: rec}
 	switch {
 	case r.keep == 0 && len(r.h) == maxRanked:

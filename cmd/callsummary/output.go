@@ -42,8 +42,12 @@ func addOutputFlags(cmd *cobra.Command, o *outputOptions, columns, textDefaults 
 	fs.BoolVar(&o.json, "json", false, "print JSON: the same as -o json")
 	o.columns, o.defaults = columns, textDefaults
 	if columns != nil {
+		of := "text and csv output"
+		if textDefaults == nil {
+			of = "csv output" // the text output is not a table
+		}
 		fs.Var(enumList{items: &o.fields, known: columns, hard: true}, "fields",
-			"`columns` of text and csv output, comma-separated, in order: "+strings.Join(columns, ", "))
+			"`columns` of "+of+", comma-separated, in order: "+strings.Join(columns, ", "))
 		_ = cmd.RegisterFlagCompletionFunc("fields", completeValues(columns, true))
 	}
 	fs.BoolVar(&o.noHeader, "no-header", false, "leave out the header line of text and csv output")

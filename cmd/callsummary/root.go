@@ -31,7 +31,7 @@ sent); 130 interrupted (Ctrl-C). A reader that goes away (callsummary list | hea
 ends the command quietly, with 0.`
 
 const rootExample = `  callsummary fetch --sandbox CA62608e08adc29a8d6dbc9754e659f125
-  callsummary list --since 1d --call-type sip,trunking --sort mos -n 20
+  callsummary list --since 1d --call-type client --sort mos -n 20
   callsummary list -o ndjson --since 1d | callsummary validate -`
 
 func newRootCmd(e *env) *cobra.Command {

@@ -30,7 +30,11 @@ func newSandboxCmd(e *env) *cobra.Command {
 		Short: "List the sandbox's sample calls: SIDs to try",
 		Long: `List the calls the built-in sandbox knows: they answer
 'callsummary fetch --sandbox CALLSID', and 'callsummary serve' serves them over
-HTTP. Any other SID is 20404. The call with only a partial summary completes
+HTTP, as do the generated calls 'callsummary list --sandbox' shows; any other SID
+is 20404. The built-in sandbox starts afresh in each command: its generated calls
+are dated relative to that moment (so their times move from one run to the next),
+and an annotation set in one command is gone in the next ('callsummary serve'
+keeps both for as long as it runs). The call with only a partial summary completes
 10 s after the sandbox starts, so that 'fetch --wait' on it ends.`,
 		Args: noArgs,
 	}, func(cmd *cobra.Command, args []string) error {

@@ -114,7 +114,7 @@ func TestServe(t *testing.T) {
 		t.Errorf("serve: exit %d, stderr %q", code, stderr)
 	}
 	// Each request is logged: method, path, status, duration; no query.
-	logged := regexp.MustCompile(`(?m)^time=\S+ msg="sandbox request" method=GET path=/v1/Voice/` + readmeSID + `/Summary status=200 fault=none elapsed=\S+$`)
+	logged := regexp.MustCompile(`(?m)^time=\S+ msg="sandbox request" method=GET path=/v1/Voice/` + readmeSID + `/Summary status=200 fault=none elapsed=\S+ request_id=RQ[0-9a-f]{32}$`)
 	if n := len(logged.FindAllString(stderr, -1)); n != 2 {
 		t.Errorf("%d request lines, want 2:\n%s", n, stderr)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -46,6 +47,8 @@ at a time.
 
 -o json writes the statistics with their sketches: save them per day, shard or
 account, and --merge FILE... combines them exactly, as if computed together.
+Saved statistics merge as they were grouped (--by at the time), and do not
+record their filters: merge results of calls that do not overlap.
 
 --by groups by any of: ` + "call_type, direction, processing_state, from_carrier, to_carrier, from_country, to_country, sdk_platform, sdk_version, hour, day, edge, stream_direction, codec, edge_location, region" + `.
 The stream dimensions (edge, stream_direction, codec, edge_location, region)
@@ -54,7 +57,7 @@ count a call once in each group its streams fall in.`
 const statsExample = `  callsummary stats --since 1d --by call_type
   callsummary stats --by edge,stream_direction calls/
   callsummary export --since 1d --out day.ndjson && callsummary stats -o json day.ndjson > day.json
-  callsummary stats --merge monday.json tuesday.json --by call_type`
+  callsummary stats --merge monday.json tuesday.json    # grouped as they were saved`
 
 func newStatsCmd(e *env) *cobra.Command {
 	var o statsOptions
@@ -105,18 +108,19 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 		return usagef("FILEs are read from disk: --sandbox, --base-url, --region and --edge are for listing from Twilio")
 	}
 	var agg *fleet.Aggregator
+	source := "" // a sandbox that answered, named in text output
 	switch {
 	case o.merge:
 		agg, err = mergeSaved(e, args, by, cmd.Flags().Changed("by"))
 	case len(args) > 0:
 		agg, err = statsOfFiles(cmd.Context(), e, args, by)
 	default:
-		agg, err = statsOfListing(cmd, e, o, by)
+		agg, source, err = statsOfListing(cmd, e, o, by)
 	}
 	if err != nil {
 		return err
 	}
-	return writeStats(e, agg, o.format)
+	return writeStats(e, agg, o.format, source)
 }
 
 // filterFlagNames are the names of the list filter flags cmd has.
@@ -138,24 +142,23 @@ func changedAny(cmd *cobra.Command, names []string) string {
 	return ""
 }
 
-func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim) (*fleet.Aggregator, error) {
+// statsOfListing lists the calls from Twilio or a sandbox, whose name it
+// returns ("" for Twilio).
+func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim) (*fleet.Aggregator, string, error) {
 	filter, err := o.filter(time.Now())
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	agg, err := fleet.NewAggregator(by)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	noteUnknownValues(e, cmd.Flags())
 	s, err := newSession(cmd.Context(), e, o.target)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	defer s.done()
-	if s.target.sandbox != "" {
-		e.notef("statistics of %s: sample calls, not Twilio's", s.target.sandbox)
-	}
 	bar := newProgressBar(e)
 	bar.verb = "reading"
 	start := time.Now()
@@ -163,12 +166,12 @@ func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim)
 	for page, err := range s.client.ListSummaryPages(s.ctx, filter) {
 		if err != nil {
 			bar.end()
-			return nil, explainList(s.ctx, err, o.target, s.target)
+			return nil, "", explainList(s.ctx, err, o.target, s.target)
 		}
 		for _, sum := range page.Summaries {
 			if err := agg.Add(sum); err != nil {
 				bar.end()
-				return nil, err
+				return nil, "", err
 			}
 		}
 		pages++
@@ -176,7 +179,7 @@ func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim)
 	}
 	bar.update(fleet.Progress{Calls: agg.Calls(), Pages: pages, Elapsed: time.Since(start), Done: true})
 	bar.end()
-	return agg, nil
+	return agg, s.target.sandbox, nil
 }
 
 // statsOfFiles reads exports: NDJSON files on every core, Parquet files
@@ -218,7 +221,11 @@ func addNDJSON(ctx context.Context, e *env, agg *fleet.Aggregator, name string) 
 		defer f.Close()
 		r = f
 	}
-	if _, err := agg.AddNDJSON(ctx, r); err != nil {
+	br := bufio.NewReaderSize(r, 4096)
+	if head, _ := br.Peek(512); bytes.Contains(head, []byte(`"format":"`+fleet.StatsFormat+`"`)) {
+		return usagef("%s holds saved statistics (stats -o json), not summaries: give --merge to combine saved statistics", displayName(name))
+	}
+	if _, err := agg.AddNDJSON(ctx, br); err != nil {
 		return &cliError{code: exitNo, err: fmt.Errorf("%s: %w", displayName(name), err)}
 	}
 	return nil
@@ -237,9 +244,12 @@ func classifyInputs(args []string) (ndjson, parquet []string, err error) {
 			return nil, nil, &cliError{code: exitUsage, err: err}
 		}
 		if !fi.IsDir() {
-			if strings.EqualFold(filepath.Ext(name), ".parquet") {
+			switch strings.ToLower(filepath.Ext(name)) {
+			case ".parquet":
 				parquet = append(parquet, name)
-			} else {
+			case ".csv":
+				return nil, nil, usagef("%s: a CSV export is for spreadsheets and is not read back; give the NDJSON or Parquet export", name)
+			default:
 				ndjson = append(ndjson, name)
 			}
 			continue
@@ -340,9 +350,12 @@ func joinDims(by []fleet.Dim) string {
 	return strings.Join(parts, ",")
 }
 
-func writeStats(e *env, agg *fleet.Aggregator, format string) error {
+func writeStats(e *env, agg *fleet.Aggregator, format, sandbox string) error {
 	out := bufio.NewWriter(e.stdout)
 	var err error
+	if sandbox != "" && format == formatText {
+		fmt.Fprintf(out, "# %s\n", sandboxNotice(sandbox))
+	}
 	switch format {
 	case formatJSON:
 		var b []byte

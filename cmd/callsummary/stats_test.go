@@ -80,8 +80,13 @@ func TestStatsAgreeAcrossSources(t *testing.T) {
 			t.Errorf("text lacks %q: exit %d\n%s", w, r.code, r.stdout)
 		}
 	}
-	if !strings.Contains(r.stderr, "statistics of the built-in sandbox: sample calls, not Twilio's") {
-		t.Errorf("stderr does not say the sandbox answered:\n%s", r.stderr)
+	if !strings.HasPrefix(r.stdout, "# Sandbox data, not from Twilio: the built-in sandbox\n") {
+		t.Errorf("text output does not say the sandbox answered:\n%s", r.stdout)
+	}
+	// Machine output stays clean.
+	r = runCLI(t, t.Context(), nil, "", "stats", "-o", "csv", "--sandbox", "--since", "1w")
+	if r.code != exitOK || !strings.HasPrefix(r.stdout, "calls,") {
+		t.Errorf("csv: exit %d\n%.100s", r.code, r.stdout)
 	}
 }
 

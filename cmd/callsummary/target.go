@@ -76,7 +76,11 @@ func resolveTarget(e *env, o targetOptions) (target, error) {
 	t.opts = []callsummary.Option{callsummary.WithEnv(cfg)}
 	switch {
 	case useSandbox && (o.baseURL != "" || hostFlags):
-		return t, usagef("--sandbox and --base-url, --region or --edge all choose where requests go; give one")
+		asked := "--sandbox"
+		if o.sandbox == nil {
+			asked = envSandbox + "=" + e.getenv(envSandbox)
+		}
+		return t, usagef("%s and --base-url, --region or --edge all choose where requests go; give one", asked)
 	case useSandbox:
 		srv, err := sandbox.NewServer(sandbox.WithCompletion(sandboxCompletesAfter))
 		if err != nil {

@@ -31,13 +31,14 @@ response cap is not read.
 properties it does not name, and enum values outside its lists (shown only when
 they look like an enum value, never a property's value). Twilio adds both without
 notice; the list says what to add to openapi/insights.yaml. Unknown properties do
-not make a value invalid.
+not make a value invalid; an enum value outside the document's lists does (the
+lists are Twilio's own), and is named among the violations too.
 
 Exit status: 0 every value valid; 1 any invalid; 2 an input could not be read.`
 
 const validateExample = `  callsummary validate summary.json
   callsummary list --sandbox -o ndjson -n 100 | callsummary validate -
-  callsummary list -o ndjson --start 24h | callsummary validate --report-unknown -`
+  callsummary list -o ndjson --since 1d | callsummary validate --report-unknown -`
 
 // validationColumns are the columns of csv output: one row per violation,
 // one for a valid value.
@@ -141,7 +142,7 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 	}
 	out := bufio.NewWriter(e.stdout)
 	w := &validationWriter{w: out, format: format, fields: fields, noHeader: noHeader}
-	var values, invalid, unreadable int
+	var values, invalid, unreadable, drifted int
 	for _, name := range inputs {
 		read := 0 // values of this input reported
 		err := eachValue(e, name, func(r validation) error {
@@ -149,6 +150,9 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 			read++
 			if !r.Valid {
 				invalid++
+			}
+			if len(r.Unknown) > 0 {
+				drifted++
 			}
 			return w.write(r)
 		}, v, reportUnknown)
@@ -173,6 +177,13 @@ func runValidate(e *env, inputs []string, format string, fields []string, noHead
 	}
 	if err := out.Flush(); err != nil {
 		return err
+	}
+	// A total, for a stream of many values, and a word that the drift
+	// check ran even when it found nothing.
+	if reportUnknown {
+		e.notef("%d of %d values hold something the document does not know", drifted, values)
+	} else if values > 1 && invalid == 0 && unreadable == 0 {
+		e.notef("%d values, all valid", values)
 	}
 	switch {
 	case unreadable > 0:

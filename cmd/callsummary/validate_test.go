@@ -34,7 +34,7 @@ func TestValidate(t *testing.T) {
 	notJSON := writeFile(t, dir, "page.html", []byte("<html>502 Bad Gateway</html>"))
 
 	r := runCLI(t, t.Context(), nil, "", "validate", valid, partial)
-	if r.code != exitOK || r.stdout != valid+": valid\n"+partial+": valid\n" || r.stderr != "" {
+	if r.code != exitOK || r.stdout != valid+": valid\n"+partial+": valid\n" || r.stderr != "callsummary: 2 values, all valid\n" {
 		t.Errorf("valid files: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 
@@ -205,6 +205,9 @@ func TestValidateReportUnknown(t *testing.T) {
 		}
 	}
 
+	if r.stderr != "callsummary: 1 of 2 values hold something the document does not know\ncallsummary: 1 of 2 values invalid\n" {
+		t.Errorf("stderr %q", r.stderr)
+	}
 	// Without the flag, nothing about unknowns.
 	r = runCLI(t, t.Context(), nil, in, "validate", "-")
 	if strings.Contains(r.stdout, "unknown") {

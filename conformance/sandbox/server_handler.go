@@ -10,6 +10,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance"
@@ -35,6 +36,7 @@ type Handler struct {
 	started     time.Time // the clock's reading at NewHandler, for WithCompletion
 	mux         http.Handler
 	faults      faultBook
+	requests    atomic.Uint64 // numbers each request's Twilio-Request-Id
 }
 
 // NewHandler builds the sandbox: it parses the document, loads the fixtures
@@ -116,6 +118,10 @@ func (h *Handler) Fixture(sid string, state gen.ProcessingState) ([]byte, bool) 
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	h.faults.countRequest()
+	// Twilio names every response (RQ and 32 hex digits), the reference its
+	// support asks for; the sandbox numbers them.
+	id := fmt.Sprintf("RQ%032x", h.requests.Add(1))
+	w.Header().Set("Twilio-Request-Id", id)
 	rec := &statusRecorder{ResponseWriter: w}
 	if p := r.URL.Path; p == "" || path.Clean(p) != p {
 		// ServeMux would redirect to the cleaned path; Twilio knows no such
@@ -131,7 +137,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		slog.String("query", r.URL.RawQuery),
 		slog.Int("status", rec.status),
 		slog.String("fault", faultName(rec.fault)),
-		slog.Duration("elapsed", time.Since(start)))
+		slog.Duration("elapsed", time.Since(start)),
+		slog.String("request_id", id))
 }
 
 // guard runs before the generated handler reaches fetcher: the request has

@@ -47,7 +47,7 @@ func run(ctx context.Context, w io.Writer, callSID string) error {
 
 	// The easy path: helpers read the summary for you, with no nil checks.
 	for _, st := range s.Streams() { // each edge and direction with metrics
-		fmt.Fprintf(w, "%-20s", st)
+		fmt.Fprintf(w, "%-22s", st)
 		if loss, ok := st.PacketLossPercent(); ok {
 			fmt.Fprintf(w, "  loss %5.2f %%", loss)
 		}

@@ -26,10 +26,10 @@ func TestQuickstartAgainstTheSandbox(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := `CA62608e08adc29a8d6dbc9754e659f125 (client, completed, complete)
-sdk_edge/inbound      loss  6.68 %  jitter  9.4 ms  MOS 3.28
-sdk_edge/outbound     loss  0.00 %
-client_edge/inbound   loss  5.70 %  jitter  7.8 ms
-client_edge/outbound  loss  0.00 %  jitter  0.6 ms
+sdk_edge/inbound        loss  6.68 %  jitter  9.4 ms  MOS 3.28
+sdk_edge/outbound       loss  0.00 %
+client_edge/inbound     loss  5.70 %  jitter  7.8 ms
+client_edge/outbound    loss  0.00 %  jitter  0.6 ms
 worst stream: sdk_edge/inbound
 high_jitter: packets arrived unevenly: average jitter above about 5 ms with peaks above about 30 ms, or over 1% of packets delayed by 200 ms or more
 high_packet_loss: more than 5% of packets were lost
