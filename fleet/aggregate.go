@@ -188,7 +188,8 @@ func (a *Aggregator) observe(s *callsummary.Summary, key []string, streams []cal
 	}
 	g.count++
 	g.verdicts[v]++
-	for _, t := range s.Tags {
+	for _, tag := range s.QualityTags() { // each once: a share of calls
+		t := string(tag)
 		if _, ok := g.tags[t]; !ok && len(g.tags) >= maxTagsPerGroup {
 			t = OtherTag
 		}

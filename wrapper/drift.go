@@ -155,7 +155,7 @@ func (d *lenient) mapEntry(dst reflect.Value) func(string, jsontext.Value, strin
 const maxKeyInPointer = 64
 
 func shortKey(k string) string {
-	k = safetext.Printable(k)
+	k = safetext.MaskNumbers(safetext.Printable(k))
 	if len(k) <= maxKeyInPointer {
 		return k
 	}
@@ -166,14 +166,22 @@ func shortKey(k string) string {
 	return k[:cut] + "…"
 }
 
-// array decodes raw's elements one by one; one that does not fit stays at
-// its zero value, in its place.
+// array decodes raw's elements one by one. An element that is an object
+// keeps its place, with what of it fits; any other element that does not
+// fit (or is null) is left out, so that a list of tags never holds a made-up
+// "" and a list of a million wrong values costs no memory.
 func (d *lenient) array(raw jsontext.Value, dst reflect.Value, ptr string) {
 	dec := wirejson.NewDecoder(bytes.NewReader(raw))
 	if _, err := dec.ReadToken(); err != nil {
 		d.syntax = err
 		return
 	}
+	elem := dst.Type().Elem()
+	base := elem
+	for base.Kind() == reflect.Pointer {
+		base = base.Elem()
+	}
+	inPlace := base.Kind() == reflect.Struct && base != timeType
 	s := reflect.MakeSlice(dst.Type(), 0, 0)
 	for i := 0; dec.PeekKind() != ']' && d.syntax == nil; i++ {
 		v, err := dec.ReadValue()
@@ -181,8 +189,24 @@ func (d *lenient) array(raw jsontext.Value, dst reflect.Value, ptr string) {
 			d.syntax = err
 			return
 		}
-		s = reflect.Append(s, reflect.Zero(dst.Type().Elem()))
-		d.value(v, s.Index(i), ptr+"/"+strconv.Itoa(i))
+		at := ptr + "/" + strconv.Itoa(i)
+		if inPlace {
+			s = reflect.Append(s, reflect.Zero(elem))
+			d.value(v, s.Index(s.Len()-1), at)
+			continue
+		}
+		e := reflect.New(elem)
+		switch err := wirejson.Unmarshal(v, e.Interface()); {
+		case v.Kind() == 'n':
+			d.report(at, v, elem, nil)
+		case err == nil:
+			s = reflect.Append(s, e.Elem())
+		case errors.As(err, new(*jsontext.SyntacticError)):
+			d.syntax = err
+			return
+		default:
+			d.report(at, v, elem, err)
+		}
 	}
 	dst.Set(s)
 }

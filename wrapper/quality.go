@@ -2,6 +2,7 @@ package callsummary
 
 import (
 	"fmt"
+	"slices"
 )
 
 // Direction is one of an edge's two media streams: Inbound is what the
@@ -200,14 +201,18 @@ func (t Tag) Explain() string {
 	return fmt.Sprintf("%q is not a tag documented by Twilio when this SDK was written", string(t))
 }
 
-// QualityTags returns the summary's tags (the field s.Tags, typed).
+// QualityTags returns the summary's tags (the field s.Tags, typed), each
+// once and without empty ones: a server that repeats a tag, or sends null
+// in the list, does not make a call look worse.
 func (s *Summary) QualityTags() []Tag {
 	if s == nil || s.Tags == nil {
 		return nil
 	}
-	out := make([]Tag, len(s.Tags))
-	for i, t := range s.Tags {
-		out[i] = Tag(t)
+	out := make([]Tag, 0, len(s.Tags))
+	for _, t := range s.Tags {
+		if t != "" && !slices.Contains(out, Tag(t)) {
+			out = append(out, Tag(t))
+		}
 	}
 	return out
 }

@@ -32,7 +32,7 @@ func (s *Summary) Verdict() Verdict {
 		return VerdictUnknown
 	}
 	worst, ok := s.WorstStream()
-	tagged := len(s.Tags) > 0
+	tagged := len(s.QualityTags()) > 0
 	switch {
 	case ok && worst.Severity() > 1:
 		return VerdictPoor

@@ -36,3 +36,26 @@ func TestVerdict(t *testing.T) {
 		}
 	}
 }
+
+// A tag list with repeats, empty strings or nulls counts each real tag
+// once: a server that repeats a tag does not make a call look worse, and a
+// list of nothing does not tag it.
+func TestQualityTagsEachOnce(t *testing.T) {
+	s, err := ParseSummary([]byte(`{"call_sid":"` + testCallSID + `","tags":[null,"high_jitter","","high_jitter",7]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.QualityTags(); len(got) != 1 || got[0] != TagHighJitter {
+		t.Errorf("QualityTags() = %q", got)
+	}
+	if len(s.Tags) != 3 || len(s.DecodeIssues()) != 2 {
+		t.Errorf("tags %q, issues %v: want the three strings kept, the null and the number reported", s.Tags, s.DecodeIssues())
+	}
+	none, err := ParseSummary([]byte(`{"call_sid":"` + testCallSID + `","tags":[null, ""]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := none.Verdict(); v != VerdictUnknown {
+		t.Errorf("Verdict() of a call tagged with nothing = %s, want unknown", v)
+	}
+}

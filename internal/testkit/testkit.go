@@ -11,6 +11,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -169,7 +170,10 @@ func SetPointer(t testing.TB, body []byte, ptr string, v any) []byte {
 			if _, ok := n[p]; !ok && !last {
 				t.Fatalf("%s: nothing at %s", ptr, p)
 			}
-			if last {
+			switch {
+			case last && v == Removed:
+				delete(n, p)
+			case last:
 				n[p] = v
 			}
 			node = n[p]
@@ -177,6 +181,10 @@ func SetPointer(t testing.TB, body []byte, ptr string, v any) []byte {
 			j, err := strconv.Atoi(p)
 			if err != nil || j < 0 || j >= len(n) {
 				t.Fatalf("%s: no element %s", ptr, p)
+			}
+			if last && v == Removed {
+				// The slice shrinks: set it again in its parent.
+				return SetPointer(t, body, parentOf(ptr), slices.Delete(slices.Clone(n), j, j+1))
 			}
 			if last {
 				n[j] = v
@@ -187,4 +195,14 @@ func SetPointer(t testing.TB, body []byte, ptr string, v any) []byte {
 		}
 	}
 	return MustJSON(t, root)
+}
+
+// Removed, as the value given to SetPointer, removes what is at the
+// pointer: the member of an object, or the element of an array (the
+// elements after it move up).
+var Removed = &struct{ removed bool }{true}
+
+func parentOf(ptr string) string {
+	i := strings.LastIndexByte(ptr, '/')
+	return ptr[:i]
 }
