@@ -146,6 +146,10 @@ func ExportPages(ctx context.Context, pages PageFunc, sink Sink, opts ...ExportO
 		if page == nil {
 			return p, fmt.Errorf("fleet: page %d: the page source returned no page and no error", p.Pages+1)
 		}
+		items := make([][]byte, len(page.Summaries)) // for the loop guard, below
+		for i, s := range page.Summaries {
+			items[i] = s.Raw()
+		}
 		for i, s := range page.Summaries {
 			page.Summaries[i] = nil // written: collectable
 			if err := sink.Write(s); err != nil {
@@ -162,7 +166,7 @@ func ExportPages(ctx context.Context, pages PageFunc, sink Sink, opts ...ExportO
 			}
 			// Checked before the commit: a resume must not start on a
 			// page that loops either.
-			if why := loop.Check(self, cursor, next, len(page.Summaries)); why != "" {
+			if why := loop.Check(self, cursor, next, items); why != "" {
 				return p, fmt.Errorf("fleet: after page %d: %w: %s", p.Pages, callsummary.ErrPaginationLoop, why)
 			}
 		}

@@ -165,7 +165,7 @@ func (c *Client) readAnnotation(resp *http.Response, callSID string) (*Annotatio
 	}
 	a := &Annotation{raw: body}
 	if err := decodeObject(resp.StatusCode, body, "annotation", &a.Annotation); err != nil {
-		return nil, err
+		return nil, c.scrubDecode(err)
 	}
 	if err := sameCall(callSID, a.CallSID); err != nil {
 		return nil, err

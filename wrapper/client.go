@@ -2,6 +2,7 @@ package callsummary
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -216,13 +217,22 @@ func (c *Client) FetchSummary(ctx context.Context, callSID string, opts ...Fetch
 	}
 	s, err := decodeSummary(resp.StatusCode, body)
 	if err != nil {
-		return nil, err
+		return nil, c.scrubDecode(err)
 	}
 	if err := sameCall(callSID, s.CallSID); err != nil {
 		return nil, err
 	}
 	c.logIssues(ctx, callSID, s)
 	return s, nil
+}
+
+// scrubDecode removes the client's secret from a *DecodeError's pointer: a
+// proxy that echoes the credential can make it a member name.
+func (c *Client) scrubDecode(err error) error {
+	if de, ok := errors.AsType[*DecodeError](err); ok {
+		de.Pointer = c.creds.redact(de.Pointer)
+	}
+	return err
 }
 
 // sameCall refuses a response that names another call than the one asked
@@ -241,6 +251,10 @@ func sameCall(asked string, got *string) error {
 // logIssues logs, at Warn and once each, the values of a summary that did
 // not fit their types: where and why, never the value.
 func (c *Client) logIssues(ctx context.Context, callSID string, s *Summary) {
+	for i := range s.issues {
+		// A map key in a pointer is the server's: it may echo the secret.
+		s.issues[i].Pointer = c.creds.redact(s.issues[i].Pointer)
+	}
 	for _, is := range s.issues {
 		c.log.LogAttrs(ctx, slog.LevelWarn, "callsummary: a value did not fit its type and was left at its zero value",
 			slog.String("call_sid", callSID), slog.String("pointer", is.Pointer), slog.String("reason", is.Err.Error()))
@@ -257,7 +271,7 @@ func (c *Client) readBody(resp *http.Response, what string) ([]byte, error) {
 		return nil, fmt.Errorf("callsummary: reading %s: the response did not come through the client's transport", what)
 	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, newAPIError(resp, bb.data, c.creds.redact)
+		return nil, newAPIError(resp, bb.data, withRequestPII(resp.Request, c.creds.redact))
 	}
 	return bb.data, nil
 }

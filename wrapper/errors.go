@@ -343,5 +343,8 @@ func newDecodeError(status int, err error) *DecodeError {
 	case errors.As(err, &sem):
 		de.Offset, de.Pointer = sem.ByteOffset, string(sem.JSONPointer)
 	}
+	// A pointer names the server's members, which may hold a party's
+	// number; the client also redacts its secret from it (scrubDecode).
+	de.Pointer = safetext.MaskNumbers(de.Pointer)
 	return de
 }

@@ -168,3 +168,65 @@ func TestAPIErrorTextIsPrintable(t *testing.T) {
 		t.Errorf("control characters reach the error: %q", err)
 	}
 }
+
+// A proxy that echoes the credential as a member name, or puts a party's
+// number there, does not get either into a *DecodeError, a DecodeIssue or
+// the Warn log: pointers are redacted and numbers in them masked.
+func TestPointersHideEchoedSecretsAndNumbers(t *testing.T) {
+	const phone = "14155550143"
+	for name, body := range map[string]string{
+		"syntax error under an echoed name": `{"call_sid":"` + testCallSID + `","` + testSecret + `":{"` + basicValue + `": tru}}`,
+		"drift under an echoed map key":     `{"call_sid":"` + testCallSID + `","sdk_edge":{"events":{"levels":{"k-` + testSecret + `":"x"}}}}`,
+		"drift under a number as map key":   `{"call_sid":"` + testCallSID + `","sdk_edge":{"events":{"levels":{"+` + phone + `":"x"}}}}`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			hs := newHarness(t, serve(http.StatusOK, []byte(body)), WithRetry(RetryPolicy{MaxAttempts: 1}))
+			s, err := hs.fetch(context.Background(), testCallSID)
+			assertErrNoSecret(t, err)
+			var texts []string
+			if err != nil {
+				texts = append(texts, fmt.Sprintf("%v %+v %#v", err, err, err))
+			}
+			if s != nil {
+				if len(s.DecodeIssues()) == 0 {
+					t.Fatal("no issue for a value that does not fit")
+				}
+				for _, is := range s.DecodeIssues() {
+					texts = append(texts, is.String())
+				}
+			}
+			texts = append(texts, hs.logs.String())
+			for _, text := range texts {
+				assertNoSecret(t, "output", text)
+				if strings.Contains(text, basicValue[:minSecretRun]) || strings.Contains(text, phone) {
+					t.Errorf("holds the credential or the number: %s", text)
+				}
+			}
+		})
+	}
+}
+
+// A 400 that quotes the list's From and To filters back keeps neither in
+// the *APIError: they are the caller's numbers, PII.
+func TestAPIErrorHidesTheFiltersItQuotes(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		msg := "Invalid From " + q.Get("From") + " or To " + q.Get("To")
+		body := fmt.Sprintf(`{"code":20001,"message":%q,"more_info":"https://x/?%s","status":400,"details":{"from":%q}}`, msg, r.URL.RawQuery, q.Get("From"))
+		serve(http.StatusBadRequest, []byte(body))(w, r)
+	}, WithRetry(RetryPolicy{MaxAttempts: 1}))
+	_, err := hs.c.FetchSummaryPage(context.Background(), ListFilter{From: "+14155550143", To: "client:alice-smith"}, "")
+	ae, ok := errors.AsType[*APIError](err)
+	if !ok || ae.Code != 20001 {
+		t.Fatalf("err = %v", err)
+	}
+	text := fmt.Sprintf("%v %+v %#v", ae, ae, ae)
+	for _, pii := range []string{"4155550143", "alice-smith", "alice%2Dsmith"} {
+		if strings.Contains(text, pii) {
+			t.Errorf("the error holds %q: %s", pii, text)
+		}
+	}
+	if !strings.Contains(ae.Message, "Invalid From [REDACTED] or To [REDACTED]") {
+		t.Errorf("message %q: the rest should stay readable", ae.Message)
+	}
+}

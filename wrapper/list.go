@@ -81,11 +81,12 @@ func (c *Client) ListSummaryPages(ctx context.Context, filter ListFilter) iter.S
 				yield(nil, err)
 				return
 			}
-			next := page.NextCursor()
+			// Read before the page is the consumer's, who may drop it.
+			next, self, items := page.NextCursor(), pageURL(page), rawItems(page)
 			if !yield(page, nil) || next == "" {
 				return
 			}
-			if why := loop.Check(pageURL(page), cursor, next, len(page.Summaries)); why != "" {
+			if why := loop.Check(self, cursor, next, items); why != "" {
 				yield(nil, fmt.Errorf("callsummary: listing summaries, page %d: %w: %s", n, ErrPaginationLoop, why))
 				return
 			}
@@ -135,7 +136,7 @@ func (c *Client) listPage(ctx context.Context, filter ListFilter, cursor string,
 	}
 	page, err := decodePage(resp.StatusCode, body)
 	if err != nil {
-		return nil, fmt.Errorf("callsummary: listing %s: %w", what, err)
+		return nil, fmt.Errorf("callsummary: listing %s: %w", what, c.scrubDecode(err))
 	}
 	for i, s := range page.Summaries {
 		if len(s.issues) > 0 {
@@ -200,6 +201,15 @@ func port(u *url.URL) string {
 		return "80"
 	}
 	return ""
+}
+
+// rawItems are the page's summaries as they arrived, for the loop guard.
+func rawItems(p *SummaryPage) [][]byte {
+	out := make([][]byte, len(p.Summaries))
+	for i, s := range p.Summaries {
+		out[i] = s.raw
+	}
+	return out
 }
 
 func pageURL(p *SummaryPage) string {

@@ -307,6 +307,9 @@ func TestListSummariesStopsOnLoops(t *testing.T) {
 			}
 			return ""
 		}, 8, 2},
+		"the same page again under links that differ": {8, 4, func(host string, n int) string {
+			return fmt.Sprintf("http://%s%s?PageSize=4&Page=0&x=%d", host, listPath, n+1)
+		}, 8, 2}, // the second page's own url is the first's: already listed
 		"empty pages, a new token each time": {0, 4, func(host string, n int) string {
 			return fmt.Sprintf("http://%s%s?PageSize=4&Page=%d&PageToken=PT%d", host, listPath, n+1, (n+1)*4)
 		}, 0, pageloop.MaxEmptyPages},

@@ -1,6 +1,7 @@
 package callsummary
 
 import (
+	"net/http"
 	"net/url"
 	"strings"
 )
@@ -80,4 +81,39 @@ func displayURL(u *url.URL, redact func(string) string) string {
 		out += "?…"
 	}
 	return out
+}
+
+// partyFilters are the list's query parameters that name a party: a server
+// may quote them back in an error, and they are PII.
+var partyFilters = []string{"From", "To"}
+
+// withRequestPII extends redact with the values of req's party filters, as
+// written and as escaped in a URL, so that an error quoting them back holds
+// neither.
+func withRequestPII(req *http.Request, redact func(string) string) func(string) string {
+	if req == nil || req.URL == nil || req.URL.RawQuery == "" {
+		return redact
+	}
+	q := req.URL.Query()
+	var forms []string
+	for _, name := range partyFilters {
+		v := q.Get(name)
+		if len(v) < 3 {
+			continue // too short to tell from other text
+		}
+		forms = append(forms, v, url.QueryEscape(v), url.PathEscape(v))
+		if d := strings.TrimPrefix(v, "+"); d != v && len(d) >= 7 {
+			forms = append(forms, d)
+		}
+	}
+	if len(forms) == 0 {
+		return redact
+	}
+	return func(s string) string {
+		s = redact(s)
+		for _, f := range forms {
+			s = strings.ReplaceAll(s, f, redacted)
+		}
+		return s
+	}
 }

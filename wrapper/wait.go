@@ -31,7 +31,8 @@ const (
 // FetchSummary's own retries (429, 5xx, transport) is tried again at the
 // next poll; both are logged at debug level. A 429's Retry-After is
 // honoured: the next poll waits at least that long, and when that would be
-// past ctx's deadline the wait ends with the 429. Any other error ends the
+// past ctx's deadline, or more than an hour away, the wait ends with the 429.
+// Any other error ends the
 // wait. The wait is bounded only by ctx: give it a deadline; when ctx ends
 // the wait, between polls or as a "not yet" arrives, the error wraps
 // ctx.Err(). Options are checked, and the call SID validated, before any
@@ -72,6 +73,9 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 			return nil, err
 		case errors.Is(err, ErrNotFound) || isTransient(err):
 			if ra, ok := retryAfterOf(err, c.clock.now()); ok {
+				if ra > maxWaitRetryAfter {
+					return nil, err // not a wait but a refusal: a year 9999 date would hang the caller
+				}
 				wait = max(wait, ra)
 				if dl, ok := ctx.Deadline(); ok && c.clock.now().Add(wait).After(dl) {
 					return nil, err // the server's Retry-After is past the deadline
@@ -87,6 +91,10 @@ func (c *Client) WaitForComplete(ctx context.Context, callSID string, opts ...Wa
 		interval = min(interval*pollGrowthNum/pollGrowthDen, maxInterval)
 	}
 }
+
+// maxWaitRetryAfter is the longest Retry-After a wait honours: Twilio's
+// own are seconds; a longer one is a refusal, or a broken server.
+const maxWaitRetryAfter = time.Hour
 
 // isPartial reports whether s says it is not complete yet.
 func isPartial(s *Summary) bool {

@@ -226,4 +226,18 @@ func TestWaitForCompleteHonoursRetryAfter(t *testing.T) {
 		t.Fatalf("err = %v, want the 429", err)
 	}
 	hs.wantHits(1)
+
+	// A Retry-After of the year 9999 is no wait: without a deadline the
+	// wait would never end.
+	forever := func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")
+		serve(http.StatusTooManyRequests, twilioError(429, 20429, "Too Many Requests"))(w, r)
+	}
+	hs = newHarness(t, sequence(forever, serve(http.StatusOK, fixture(t, "carrier.json"))))
+	hs.fakeSleep()
+	_, err = hs.c.WaitForComplete(context.Background(), testCallSID, WithPollInterval(time.Second))
+	if !errors.Is(err, ErrRateLimited) || len(hs.recordedSleeps()) != 0 {
+		t.Fatalf("err = %v after sleeping %v, want the 429 at once", err, hs.recordedSleeps())
+	}
+	hs.wantHits(1)
 }
