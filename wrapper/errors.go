@@ -69,6 +69,9 @@ var (
 	// ErrTooManyRedirects: more than 10 redirects in a row, a loop most
 	// likely (a misconfigured proxy or base URL). Not retried.
 	ErrTooManyRedirects = errors.New("callsummary: stopped after 10 redirects")
+	// ErrInsecureRedirect: a redirect led to plain http off loopback (or
+	// to another scheme); it is not followed. Not retried.
+	ErrInsecureRedirect = errors.New("callsummary: redirect refused")
 )
 
 // Misuse of the API itself, reported instead of a panic.

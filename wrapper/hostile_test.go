@@ -230,3 +230,41 @@ func TestAPIErrorHidesTheFiltersItQuotes(t *testing.T) {
 		t.Errorf("message %q: the rest should stay readable", ae.Message)
 	}
 }
+
+// A next_page_url is the server's text: a cursor refused for its host or
+// path is not quoted, as it may echo the credential or hold a number.
+func TestBadCursorIsNotQuoted(t *testing.T) {
+	hs := newHarness(t, serve(http.StatusOK, []byte(`{}`)))
+	for _, cursor := range []string{
+		"https://evil.example/Basic%20" + url.PathEscape(basicValue) + "/v1/Voice/Summaries?PageToken=x",
+		hs.srv.URL + "/v1/" + testSecret + "/Summaries?PageToken=x",
+		hs.srv.URL + "/v1/Voice/Summaries/%2B14155550143",
+	} {
+		_, err := hs.c.FetchSummaryPage(context.Background(), ListFilter{}, cursor)
+		if !errors.Is(err, ErrInvalidCursor) {
+			t.Fatalf("%q: %v", cursor, err)
+		}
+		assertErrNoSecret(t, err)
+		if text := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(text, basicValue[:minSecretRun]) || strings.Contains(text, "4155550143") {
+			t.Errorf("the error quotes the cursor: %s", text)
+		}
+	}
+	hs.wantHits(0)
+}
+
+// A redirect to plain http off loopback is refused before it is sent: its
+// query (From and To) would cross a network in clear text.
+func TestRedirectToClearTextIsRefused(t *testing.T) {
+	hs := newHarness(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://10.255.255.1/v1/Voice/Summaries?From=%2B14155550143", http.StatusFound)
+	}, WithRetry(RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	start := time.Now()
+	_, err := hs.c.FetchSummaryPage(context.Background(), ListFilter{From: "+14155550143"}, "")
+	if !errors.Is(err, ErrInsecureRedirect) {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "4155550143") || time.Since(start) > 5*time.Second {
+		t.Errorf("%v after %v", err, time.Since(start))
+	}
+	hs.wantHits(1) // not retried
+}

@@ -176,14 +176,15 @@ func (c *Client) checkCursor(cursor string) (*url.URL, error) {
 		return nil, fmt.Errorf("%w: not a URL", ErrInvalidCursor)
 	}
 	u = want.ResolveReference(u)
-	where := (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+	// A cursor is the server's next_page_url: its host and path may echo
+	// the credential or hold a party's number, so neither is quoted.
 	switch {
 	case u.User != nil:
 		return nil, fmt.Errorf("%w: it carries user info", ErrInvalidCursor)
 	case !strings.EqualFold(u.Scheme, want.Scheme) || !strings.EqualFold(u.Hostname(), want.Hostname()) || port(u) != port(want):
-		return nil, fmt.Errorf("%w: %s is not on %s://%s", ErrInvalidCursor, where, want.Scheme, want.Host)
+		return nil, fmt.Errorf("%w: it is not on %s://%s (the client's base URL)", ErrInvalidCursor, want.Scheme, want.Host)
 	case u.EscapedPath() != want.EscapedPath():
-		return nil, fmt.Errorf("%w: %s is not the list resource %s", ErrInvalidCursor, where, want.EscapedPath())
+		return nil, fmt.Errorf("%w: its path is not the list resource %s, written as the client writes it", ErrInvalidCursor, want.EscapedPath())
 	}
 	u.Fragment, u.RawFragment = "", ""
 	return u, nil

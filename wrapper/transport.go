@@ -122,6 +122,12 @@ func buildHTTPClient(base *http.Client, mws []func(http.RoundTripper) http.Round
 func stripAuthOnRedirect(next func(*http.Request, []*http.Request) error, redact func(string) string) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
 		first := via[0].URL
+		// The base URL's rule holds for every hop: a redirect may not take
+		// the request, and the From and To of its query, into clear text
+		// off this machine.
+		if req.URL.Scheme != "https" && !(req.URL.Scheme == "http" && isLoopback(req.URL.Hostname())) {
+			return fmt.Errorf("%w: to %s, which is neither https nor loopback", ErrInsecureRedirect, displayURL(req.URL, redact))
+		}
 		if req.URL.Scheme != first.Scheme || !strings.EqualFold(req.URL.Host, first.Host) {
 			req.Header.Del("Authorization")
 		}
