@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -17,7 +18,10 @@ import (
 const CSVListSeparator = ";"
 
 // csvSink writes flattened rows as CSV (RFC 4180): a header of the column
-// names, then one row per call; null is the empty cell.
+// names, then one row per call; null is the empty cell. CSV is for people
+// and spreadsheets: a string cell is made printable and, when a spreadsheet
+// would run it as a formula, quoted (safetext.CSVCell); NDJSON and Parquet
+// keep the values exactly.
 type csvSink struct {
 	schema  *Schema
 	f       *os.File
@@ -89,7 +93,7 @@ func formatCell(k Kind, v Value) string {
 	}
 	switch k {
 	case KindString:
-		return v.Str
+		return safetext.CSVCell(v.Str)
 	case KindInt:
 		return strconv.FormatInt(v.Int, 10)
 	case KindFloat:
@@ -99,7 +103,7 @@ func formatCell(k Kind, v Value) string {
 	case KindTime:
 		return v.Time.UTC().Format(time.RFC3339Nano)
 	case KindStrings:
-		return strings.Join(v.List, CSVListSeparator)
+		return safetext.CSVCell(strings.Join(v.List, CSVListSeparator))
 	}
 	return ""
 }

@@ -82,7 +82,9 @@ func (r Result) WriteText(w io.Writer) error {
 }
 
 // WriteCSV writes the result for machines: one row per group and metric
-// quantile set, values exact (no sanitizing, no rounding). Columns: the
+// quantile set, numbers exact (no rounding); group keys, the server's text,
+// are made printable and quoted where a spreadsheet would run them as a
+// formula (the JSON form, MarshalJSON, keeps them exactly). Columns: the
 // dimensions, calls, each verdict's count, each known tag's count, then
 // n, p50, p90 and p99 of each metric (empty when not observed).
 func (r Result) WriteCSV(w io.Writer) error {
@@ -106,7 +108,11 @@ func (r Result) WriteCSV(w io.Writer) error {
 	}
 	num := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	for _, g := range r.Groups {
-		row := append(slices.Clone(g.Key), strconv.FormatInt(g.Count, 10))
+		row := make([]string, 0, len(head))
+		for _, k := range g.Key {
+			row = append(row, safetext.CSVCell(k)) // a carrier or codec is the server's text
+		}
+		row = append(row, strconv.FormatInt(g.Count, 10))
 		for _, v := range callsummary.Verdicts() {
 			row = append(row, strconv.FormatInt(g.Verdicts[string(v)], 10))
 		}

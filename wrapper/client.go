@@ -117,6 +117,18 @@ func (c *Client) BaseURL() string {
 	return c.baseURL
 }
 
+// Redact returns text with the client's secret, the Basic header value
+// that carries it, and any run of eight bytes or more of either replaced by
+// "[REDACTED]": the client's own errors and logs are redacted so; use it on
+// anything else a server sent before printing it, since a proxy may echo
+// the credential into a field of a successful response too.
+func (c *Client) Redact(text string) string {
+	if c == nil || c.creds == nil {
+		return text
+	}
+	return c.creds.redact(text)
+}
+
 func (c *Client) String() string {
 	if c == nil || c.creds == nil {
 		return "callsummary.Client(nil)"

@@ -128,7 +128,7 @@ func runAnnotate(cmd *cobra.Command, e *env, o *annotateOptions, sid string) err
 	} else {
 		writeAnnotation(&b, rows, fields, s.target.sandbox, o.out.noHeader)
 	}
-	_, err = e.stdout.Write(b.Bytes())
+	_, err = io.WriteString(e.stdout, s.client.Redact(b.String()))
 	return err
 }
 

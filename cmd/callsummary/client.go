@@ -28,10 +28,11 @@ func newSession(ctx context.Context, e *env, o targetOptions, extra ...callsumma
 	if !e.quiet {
 		opts = append(opts, callsummary.WithLogger(progressLogger(e.stderr)))
 	}
+	var c *callsummary.Client // the exchange log redacts with it; no request leaves before it is set
 	if e.verbose {
-		opts = append(opts, callsummary.WithTransportMiddleware(exchangeLog(e.stderr)))
+		opts = append(opts, callsummary.WithTransportMiddleware(exchangeLog(e.stderr, func(s string) string { return c.Redact(s) })))
 	}
-	c, err := callsummary.NewClient(append(opts, extra...)...)
+	c, err = callsummary.NewClient(append(opts, extra...)...)
 	if err != nil {
 		t.close()
 		return nil, &cliError{code: exitUsage, err: err, help: true}

@@ -38,6 +38,28 @@ func TestVerbose(t *testing.T) {
 	}
 }
 
+// -v shows what a server chose only in Twilio's forms: a request id, a
+// status text or a redirect's path that echoes the credential or a number
+// is not printed, nor is a transport error's quote of a header.
+func TestVerboseHidesWhatTheServerEchoes(t *testing.T) {
+	vars := map[string]string{"TWILIO_API_KEY": "SK00000000000000000000000000000000", "TWILIO_API_SECRET": "very-secret-value-0123"}
+	basic := basicAuth(vars["TWILIO_API_KEY"], vars["TWILIO_API_SECRET"])
+	f := newFakeTwilio(t,
+		reply{status: 302, header: map[string]string{"Location": "/v1/Voice/Summaries/Basic%20" + basic + "/+14155550143", "Twilio-Request-Id": "RQ" + basic}},
+		reply{status: 502, body: "<html>bad gateway</html>", header: map[string]string{"Twilio-Request-Id": basic}})
+	r := runCLI(t, t.Context(), vars, "", "list", "-v", "--base-url", f.URL, "--from", "+14155550143")
+	for _, leak := range []string{"very-secret-value", basic[:12], "4155550143"} {
+		if strings.Contains(r.stderr, leak) {
+			t.Errorf("-v shows %q:\n%s", leak, r.stderr)
+		}
+	}
+	for _, w := range []string{"#1 302 Found in ", "request id (not in Twilio's form; not shown)", "#2 GET " + f.URL + "/… (a path the server chose; not shown)"} {
+		if !strings.Contains(r.stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, r.stderr)
+		}
+	}
+}
+
 // A reader that goes away ends list quietly with exit 0: the write to the
 // closed pipe fails with EPIPE (main asks for that instead of SIGPIPE),
 // and no further page is fetched. The built binary runs it under bash in

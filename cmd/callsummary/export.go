@@ -133,7 +133,7 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 		e.notef("exporting from %s: sample calls, not Twilio's", s.target.sandbox)
 	}
 
-	sink, err := o.sink(e)
+	sink, err := o.sink(e, s.client.Redact)
 	if err != nil {
 		return err
 	}
@@ -221,7 +221,7 @@ func (o *exportOptions) statePath() string {
 	return o.out + ".export-state"
 }
 
-func (o *exportOptions) sink(e *env) (fleet.Sink, error) {
+func (o *exportOptions) sink(e *env, redact func(string) string) (fleet.Sink, error) {
 	var schemaOpts []fleet.SchemaOption
 	if o.pii {
 		schemaOpts = append(schemaOpts, fleet.WithPII(true))
@@ -236,7 +236,7 @@ func (o *exportOptions) sink(e *env) (fleet.Sink, error) {
 		}
 		return fleet.NewParquetDir(o.out, schema, popts...)
 	case o.format == exportCSV && toStdout:
-		return fleet.NewCSVWriter(e.stdout, schema), nil
+		return fleet.NewCSVWriter(newRedactingWriter(e.stdout, redact), schema), nil
 	case o.format == exportCSV:
 		return fleet.NewCSVFile(o.out, schema)
 	case toStdout:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"time"
 
@@ -102,7 +103,7 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	if err != nil && sum == nil {
 		return explain(s.ctx, err, o.target, s.target, o.partial, o.wait)
 	}
-	if werr := writeSummary(e, sum, format, fields, o, s.target); werr != nil {
+	if werr := writeSummary(e, sum, format, fields, o, s.target, s.client.Redact); werr != nil {
 		return werr
 	}
 	if err != nil { // a summary in a state this version does not know
@@ -113,7 +114,7 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	return violations.verdict()
 }
 
-func writeSummary(e *env, s *callsummary.Summary, format string, fields []string, o *fetchOptions, t target) error {
+func writeSummary(e *env, s *callsummary.Summary, format string, fields []string, o *fetchOptions, t target, redact func(string) string) error {
 	switch format {
 	case formatJSON:
 		_, err := e.stdout.Write(s.Raw())
@@ -131,10 +132,14 @@ func writeSummary(e *env, s *callsummary.Summary, format string, fields []string
 			return err
 		}
 		b.Write(rec)
-		_, err = e.stdout.Write(b.Bytes())
+		_, err = io.WriteString(e.stdout, redact(b.String()))
 		return err
 	}
-	return writeReport(e.stdout, s, reportStyle{showPII: o.showPII, color: useColor(e.stdout, e.getenv), sandbox: t.sandbox})
+	w := newRedactingWriter(e.stdout, redact)
+	if err := writeReport(w, s, reportStyle{showPII: o.showPII, color: useColor(e.stdout, e.getenv), sandbox: t.sandbox}); err != nil {
+		return err
+	}
+	return w.Flush()
 }
 
 func fetchSummary(ctx context.Context, e *env, c *callsummary.Client, sid string, o *fetchOptions) (*callsummary.Summary, error) {

@@ -189,3 +189,43 @@ func newFakeListOf(t *testing.T, bodies ...[]byte) *fakeList {
 	l.items = bodies
 	return l
 }
+
+// A proxy that echoes the credential into a field of a successful
+// response does not get it onto the terminal: text and csv output are
+// redacted as errors are; the formula a spreadsheet would run is quoted.
+func TestEchoedCredentialAndFormulasInOutput(t *testing.T) {
+	token := twilioEnv["TWILIO_AUTH_TOKEN"]
+	basic := basicAuth(twilioEnv["TWILIO_ACCOUNT_SID"], token)
+	body := summaryWith(t,
+		[]any{"from", "carrier", "carrier-" + token},
+		[]any{"to", "carrier", "=cmd|' /C calc'!A0"},
+		[]any{"tags", []any{"low_mos", "tag-" + basic}},
+		[]any{"annotation", "incident", "Basic " + basic},
+	)
+	f := newFakeTwilio(t, reply{status: 200, body: string(body)})
+	l := newFakeList(t, 0, 2)
+	l.items = [][]byte{body}
+	for _, args := range [][]string{
+		{"fetch", "--base-url", f.URL, readmeSID},
+		{"fetch", "-o", "csv", "--base-url", f.URL, readmeSID},
+		{"annotate", "--base-url", f.URL, readmeSID},
+		{"list", "--base-url", l.URL, "--fields", "call_sid,tags"},
+		{"list", "-o", "csv", "--show-pii", "--base-url", l.URL},
+		{"stats", "--by", "from_carrier", "--base-url", l.URL},
+		{"stats", "--by", "to_carrier", "-o", "csv", "--base-url", l.URL},
+		{"export", "-o", "csv", "--base-url", l.URL},
+	} {
+		r := runCLI(t, t.Context(), twilioEnv, "", args...)
+		if r.code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, r.code, r.stderr)
+		}
+		for _, leak := range []string{token, basic[:12]} {
+			if strings.Contains(r.stdout, leak) || strings.Contains(r.stderr, leak) {
+				t.Errorf("%v prints %q:\n%s", args, leak, r.stdout)
+			}
+		}
+		if strings.Contains(r.stdout, "\n=cmd") || strings.Contains(r.stdout, ",=cmd") {
+			t.Errorf("%v: a cell a spreadsheet would run:\n%s", args, r.stdout)
+		}
+	}
+}

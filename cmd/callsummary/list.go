@@ -109,7 +109,16 @@ func runList(cmd *cobra.Command, e *env, o *listOptions) error {
 	defer s.done()
 	w := &listWriter{format: format, noHeader: o.out.noHeader, cols: pickColumns(listColumns(), fields),
 		showPII: o.showPII, sandbox: s.target.sandbox}
-	ranked, err := streamList(s.ctx, e.stdout, s.client, filter, order, w)
+	var out io.Writer = e.stdout
+	var rw *redactingWriter
+	if format == formatText || format == formatCSV {
+		rw = newRedactingWriter(e.stdout, s.client.Redact)
+		out = rw
+	}
+	ranked, err := streamList(s.ctx, out, s.client, filter, order, w)
+	if err == nil && rw != nil {
+		err = rw.Flush()
+	}
 	if err != nil {
 		return explainList(s.ctx, err, o.target, s.target)
 	}

@@ -81,12 +81,13 @@ func (o *outputOptions) resolve(cmd *cobra.Command) (format string, fields []str
 	return format, slices.Clone(fields), nil
 }
 
-// writeCSV writes one record. Cells are made printable: a csv file is
-// read on terminals too.
+// writeCSV writes one record. Cells are made printable, a csv file being
+// read on terminals too, and one a spreadsheet would run as a formula is
+// quoted (safetext.CSVCell).
 func writeCSV(w io.Writer, cells []string) error {
 	clean := make([]string, len(cells))
 	for i, c := range cells {
-		clean[i] = safetext.Printable(c)
+		clean[i] = safetext.CSVCell(c)
 	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(clean); err != nil {

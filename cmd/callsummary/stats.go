@@ -109,18 +109,19 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	}
 	var agg *fleet.Aggregator
 	source := "" // a sandbox that answered, named in text output
+	redact := func(s string) string { return s }
 	switch {
 	case o.merge:
 		agg, err = mergeSaved(e, args, by, cmd.Flags().Changed("by"))
 	case len(args) > 0:
 		agg, err = statsOfFiles(cmd.Context(), e, args, by)
 	default:
-		agg, source, err = statsOfListing(cmd, e, o, by)
+		agg, source, redact, err = statsOfListing(cmd, e, o, by)
 	}
 	if err != nil {
 		return err
 	}
-	return writeStats(e, agg, o.format, source)
+	return writeStats(e, agg, o.format, source, redact)
 }
 
 // filterFlagNames are the names of the list filter flags cmd has.
@@ -144,19 +145,19 @@ func changedAny(cmd *cobra.Command, names []string) string {
 
 // statsOfListing lists the calls from Twilio or a sandbox, whose name it
 // returns ("" for Twilio).
-func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim) (*fleet.Aggregator, string, error) {
+func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim) (_ *fleet.Aggregator, sandbox string, redact func(string) string, _ error) {
 	filter, err := o.filter(time.Now())
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	agg, err := fleet.NewAggregator(by)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	noteUnknownValues(e, cmd.Flags())
 	s, err := newSession(cmd.Context(), e, o.target)
 	if err != nil {
-		return nil, "", err
+		return nil, "", nil, err
 	}
 	defer s.done()
 	bar := newProgressBar(e)
@@ -166,12 +167,12 @@ func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim)
 	for page, err := range s.client.ListSummaryPages(s.ctx, filter) {
 		if err != nil {
 			bar.end()
-			return nil, "", explainList(s.ctx, err, o.target, s.target)
+			return nil, "", nil, explainList(s.ctx, err, o.target, s.target)
 		}
 		for _, sum := range page.Summaries {
 			if err := agg.Add(sum); err != nil {
 				bar.end()
-				return nil, "", err
+				return nil, "", nil, err
 			}
 		}
 		pages++
@@ -179,7 +180,7 @@ func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim)
 	}
 	bar.update(fleet.Progress{Calls: agg.Calls(), Pages: pages, Elapsed: time.Since(start), Done: true})
 	bar.end()
-	return agg, s.target.sandbox, nil
+	return agg, s.target.sandbox, s.client.Redact, nil
 }
 
 // statsOfFiles reads exports: NDJSON files on every core, Parquet files
@@ -350,8 +351,9 @@ func joinDims(by []fleet.Dim) string {
 	return strings.Join(parts, ",")
 }
 
-func writeStats(e *env, agg *fleet.Aggregator, format, sandbox string) error {
-	out := bufio.NewWriter(e.stdout)
+func writeStats(e *env, agg *fleet.Aggregator, format, sandbox string, redact func(string) string) error {
+	rw := newRedactingWriter(e.stdout, redact) // groups are the server's carriers, codecs, ...
+	out := bufio.NewWriter(rw)
 	var err error
 	if sandbox != "" && format == formatText {
 		fmt.Fprintf(out, "# %s\n", sandboxNotice(sandbox))
@@ -372,6 +374,9 @@ func writeStats(e *env, agg *fleet.Aggregator, format, sandbox string) error {
 		return err
 	}
 	if err := out.Flush(); err != nil {
+		return err
+	}
+	if err := rw.Flush(); err != nil {
 		return err
 	}
 	if agg.Calls() == 0 {
