@@ -24,12 +24,13 @@ import (
 // callsummary.ParseSummary, which decides. FuzzStatsDecoder checks that
 // both give the same statistics.
 type statsDecoder struct {
-	dec *jsontext.Decoder
-	buf bytes.Buffer
+	dec  *jsontext.Decoder
+	buf  bytes.Buffer
+	strs map[string]string
 }
 
 func newStatsDecoder() *statsDecoder {
-	return &statsDecoder{dec: wirejson.NewDecoder(bytes.NewReader(nil))}
+	return &statsDecoder{dec: wirejson.NewDecoder(bytes.NewReader(nil)), strs: map[string]string{}}
 }
 
 // errUnsure: the line is decoded by ParseSummary instead.
@@ -52,8 +53,8 @@ func (d *statsDecoder) summary(line []byte, s *gen.CallSummary) error {
 	d.buf.Reset()
 	d.buf.Write(line)
 	wirejson.ResetDecoder(d.dec, &d.buf)
-	err := d.object(func(name string) error {
-		switch name {
+	err := d.object(func(name []byte) error {
+		switch string(name) {
 		case "call_type":
 			return readStr(d, &s.CallType)
 		case "processing_state":
@@ -65,8 +66,8 @@ func (d *statsDecoder) summary(line []byte, s *gen.CallSummary) error {
 		case "tags":
 			return d.strings(&s.Tags)
 		case "properties":
-			return obj(d, &s.Properties, func(p *gen.CallProperties, name string) error {
-				switch name {
+			return obj(d, &s.Properties, func(p *gen.CallProperties, name []byte) error {
+				switch string(name) {
 				case "direction":
 					return readStr(d, &p.Direction)
 				case "pdd_ms":
@@ -85,8 +86,8 @@ func (d *statsDecoder) summary(line []byte, s *gen.CallSummary) error {
 		case "sip_edge":
 			return d.gateway(&s.SIPEdge)
 		case "sdk_edge":
-			return obj(d, &s.SDKEdge, func(e *gen.SDKEdge, name string) error {
-				switch name {
+			return obj(d, &s.SDKEdge, func(e *gen.SDKEdge, name []byte) error {
+				switch string(name) {
 				case "properties":
 					return presence(d, &e.Properties)
 				case "events":
@@ -109,15 +110,15 @@ func (d *statsDecoder) summary(line []byte, s *gen.CallSummary) error {
 }
 
 func (d *statsDecoder) party(p **gen.Party) error {
-	return obj(d, p, func(p *gen.Party, name string) error {
-		switch name {
+	return obj(d, p, func(p *gen.Party, name []byte) error {
+		switch string(name) {
 		case "carrier":
 			return readStr(d, &p.Carrier)
 		case "country_code":
 			return readStr(d, &p.CountryCode)
 		case "sdk":
-			return obj(d, &p.SDK, func(s *gen.SDKInfo, name string) error {
-				switch name {
+			return obj(d, &p.SDK, func(s *gen.SDKInfo, name []byte) error {
+				switch string(name) {
 				case "platform":
 					return readStr(d, &s.Platform)
 				case "version":
@@ -131,11 +132,11 @@ func (d *statsDecoder) party(p **gen.Party) error {
 }
 
 func (d *statsDecoder) gateway(e **gen.GatewayEdge) error {
-	return obj(d, e, func(e *gen.GatewayEdge, name string) error {
-		switch name {
+	return obj(d, e, func(e *gen.GatewayEdge, name []byte) error {
+		switch string(name) {
 		case "properties":
-			return obj(d, &e.Properties, func(p *gen.GatewayEdgeProperties, name string) error {
-				switch name {
+			return obj(d, &e.Properties, func(p *gen.GatewayEdgeProperties, name []byte) error {
+				switch string(name) {
 				case "edge_location":
 					return readStr(d, &p.EdgeLocation)
 				case "region":
@@ -151,8 +152,8 @@ func (d *statsDecoder) gateway(e **gen.GatewayEdge) error {
 }
 
 func (d *statsDecoder) metrics(m **gen.EdgeMetrics) error {
-	return obj(d, m, func(m *gen.EdgeMetrics, name string) error {
-		switch name {
+	return obj(d, m, func(m *gen.EdgeMetrics, name []byte) error {
+		switch string(name) {
 		case "inbound":
 			return d.stream(&m.Inbound)
 		case "outbound":
@@ -163,8 +164,8 @@ func (d *statsDecoder) metrics(m **gen.EdgeMetrics) error {
 }
 
 func (d *statsDecoder) stream(st **gen.StreamMetrics) error {
-	return obj(d, st, func(st *gen.StreamMetrics, name string) error {
-		switch name {
+	return obj(d, st, func(st *gen.StreamMetrics, name []byte) error {
+		switch string(name) {
 		case "codec_name":
 			return readStr(d, &st.CodecName)
 		case "packets_loss_percentage":
@@ -185,17 +186,18 @@ func (d *statsDecoder) stream(st **gen.StreamMetrics) error {
 // stat reads the average of a metric's statistics (the only one
 // statistics use).
 func (d *statsDecoder) stat(m **gen.MetricStats) error {
-	return obj(d, m, func(m *gen.MetricStats, name string) error {
-		if name == "avg" {
+	return obj(d, m, func(m *gen.MetricStats, name []byte) error {
+		if string(name) == "avg" {
 			return d.float(&m.Avg)
 		}
 		return d.dec.SkipValue()
 	})
 }
 
-// object reads an object, calling member with each name; member reads the
+// object reads an object, calling member with each name (valid until the
+// next read; a switch on string(name) does not copy it); member reads the
 // value. Names with escapes are left to ParseSummary.
-func (d *statsDecoder) object(member func(name string) error) error {
+func (d *statsDecoder) object(member func(name []byte) error) error {
 	if tok, err := d.dec.ReadToken(); err != nil || tok.Kind() != '{' {
 		return errUnsure
 	}
@@ -215,7 +217,7 @@ func (d *statsDecoder) object(member func(name string) error) error {
 		if bytes.IndexByte(raw, '\\') >= 0 {
 			return errUnsure
 		}
-		if err := member(string(raw[1 : len(raw)-1])); err != nil {
+		if err := member(raw[1 : len(raw)-1]); err != nil {
 			return err
 		}
 	}
@@ -223,7 +225,7 @@ func (d *statsDecoder) object(member func(name string) error) error {
 
 // obj reads an object into *p (allocated if nil, merged into otherwise, as
 // encoding/json/v2 does), or null.
-func obj[T any](d *statsDecoder, p **T, member func(v *T, name string) error) error {
+func obj[T any](d *statsDecoder, p **T, member func(v *T, name []byte) error) error {
 	switch d.dec.PeekKind() {
 	case 'n':
 		*p = nil
@@ -237,13 +239,13 @@ func obj[T any](d *statsDecoder, p **T, member func(v *T, name string) error) er
 		*p = new(T)
 	}
 	v := *p
-	return d.object(func(name string) error { return member(v, name) })
+	return d.object(func(name []byte) error { return member(v, name) })
 }
 
 // presence reads an object of which statistics only need to know it is
 // there (an SDK edge's properties, events).
 func presence[T any](d *statsDecoder, p **T) error {
-	return obj(d, p, func(*T, string) error { return d.dec.SkipValue() })
+	return obj(d, p, func(*T, []byte) error { return d.dec.SkipValue() })
 }
 
 // null reads a null into *p; false when the next value is not null.
@@ -260,17 +262,35 @@ func readStr[S ~string](d *statsDecoder, p **S) error {
 	if ok, err := null(d, p); ok || err != nil {
 		return err
 	}
-	tok, err := d.dec.ReadToken()
-	if err != nil || tok.Kind() != '"' {
+	raw, err := d.dec.ReadValue()
+	if err != nil || len(raw) < 2 || raw[0] != '"' {
 		return errUnsure
 	}
-	v := tok.String()
-	if !utf8.ValidString(v) {
-		return errUnsure // the client replaces invalid UTF-8: let it
+	body := raw[1 : len(raw)-1]
+	if bytes.IndexByte(body, '\\') >= 0 || !utf8.Valid(body) {
+		return errUnsure // escapes are rare; invalid UTF-8 the client replaces: let it
 	}
-	x := S(v)
+	x := S(d.intern(body))
 	*p = &x
 	return nil
+}
+
+// maxInterned bounds the distinct strings a decoder keeps: call types,
+// codecs, carriers, countries and tags repeat from line to line.
+const maxInterned = 4096
+
+// intern returns b as a string, the same string for the same bytes while
+// fewer than maxInterned are kept, so that repeated values are not copied
+// line after line.
+func (d *statsDecoder) intern(b []byte) string {
+	if v, ok := d.strs[string(b)]; ok {
+		return v
+	}
+	v := string(b)
+	if len(d.strs) < maxInterned {
+		d.strs[v] = v
+	}
+	return v
 }
 
 func (d *statsDecoder) int(p **int) error {
