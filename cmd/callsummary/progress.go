@@ -65,6 +65,14 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 		}
 	}
 	for _, next := range [][2]string{{"next_poll_in", "next poll"}, {"wait", "next try"}} {
+		if next[0] == "wait" && strings.Contains(r.Message, "not retrying") {
+			// The wait that would have come, past the budget or the
+			// deadline: no try follows.
+			if d, ok := attrs["wait"]; ok && d.Kind() == slog.KindDuration {
+				fmt.Fprintf(&b, "; a next try would have waited %v", d.Duration().Round(time.Millisecond))
+			}
+			continue
+		}
 		if d, ok := attrs[next[0]]; ok && d.Kind() == slog.KindDuration {
 			fmt.Fprintf(&b, "; %s in %v, at %s", next[1], d.Duration().Round(time.Millisecond),
 				r.Time.Add(d.Duration()).UTC().Format(time.RFC3339))
