@@ -98,6 +98,52 @@ func listOf(t *testing.T, page func(n int, host string) (items string, next stri
 	})
 }
 
+// clearTextRedirect redirects to plain http off loopback, with the From
+// and To filters in the query.
+func clearTextRedirect(t *testing.T, _ *sandbox.Server) (string, func() int64) {
+	return hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://10.255.255.1"+r.URL.Path+"?From=%2B15555550199&To=client%3Aalice", http.StatusFound)
+	})
+}
+
+// retryAfterForever answers 429 with a Retry-After in the year 9999.
+func retryAfterForever(t *testing.T, _ *sandbox.Server) (string, func() int64) {
+	return hostile(t, func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", "Fri, 31 Dec 9999 23:59:59 GMT")
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusTooManyRequests)
+		fmt.Fprint(w, `{"code":20429,"message":"Too Many Requests","status":429}`)
+	})
+}
+
+// quotesTheFilters answers 400, quoting the From and To filters back.
+func quotesTheFilters(t *testing.T, _ *sandbox.Server) (string, func() int64) {
+	return hostile(t, func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"code":20001,"message":"Invalid From %s or To %s","more_info":"https://x/?%s","status":400}`, q.Get("From"), q.Get("To"), r.URL.RawQuery)
+	})
+}
+
+// listWithParties lists one page with the From and To filters set.
+func listWithParties(ctx context.Context, c *callsummary.Client) (*callsummary.Summary, error) {
+	_, err := c.FetchSummaryPage(ctx, callsummary.ListFilter{From: "+15555550199", To: "client:alice"}, "")
+	return nil, err
+}
+
+// waitCarrier waits for the carrier call.
+func waitCarrier(ctx context.Context, c *callsummary.Client) (*callsummary.Summary, error) {
+	return c.WaitForComplete(ctx, carrierSID)
+}
+
+// noParties fails when the error names a party of the filters above.
+func noParties(t *testing.T, err error, _ *callsummary.Summary, _ *sandbox.Server) {
+	if text := fmt.Sprintf("%v %+v %#v", err, err, err); strings.Contains(text, "5555550199") || strings.Contains(text, "alice") {
+		t.Errorf("a party in %s", text)
+	}
+}
+
 // listAll ranges over a listing and returns the last summary and error.
 func listAll(ctx context.Context, c *callsummary.Client) (*callsummary.Summary, error) {
 	var last *callsummary.Summary
@@ -174,5 +220,17 @@ func hostileCases() []faultCase {
 			}, call: listAll, requests: 5, attempts: 1, roundTrips: 5, want: "callsummary.ErrPaginationLoop"},
 		{name: "WaitForComplete: processing_state null (the sandbox's all-nulls call)", expect: "end the wait at once with the summary: only partial means not yet",
 			call: waitNulls, requests: -1, attempts: 1, want: "success"},
+		{name: "WaitForComplete: 429 Retry-After in the year 9999", expect: "end the wait at once with the 429: not a wait, a refusal",
+			target: retryAfterForever, call: waitCarrier, requests: 1, attempts: 1, want: "*callsummary.APIError 429 (code 20429)"},
+		{name: "ListSummaries: the same items again under links that differ", expect: "end with callsummary.ErrPaginationLoop after 5 pages that bring nothing new",
+			target: func(t *testing.T, _ *sandbox.Server) (string, func() int64) {
+				return listOf(t, func(n int, host string) (string, string) {
+					return `{"call_sid":"` + carrierSID + `"},{}`, fmt.Sprintf("http://%s/v1/Voice/Summaries?Page=%d&x=%d", host, n+1, n)
+				})
+			}, call: listAll, requests: 6, attempts: 1, roundTrips: 6, want: "callsummary.ErrPaginationLoop"},
+		{name: "a redirect to clear text off loopback, with From and To", expect: "not follow it, not retry: callsummary.ErrInsecureRedirect, no party in the error",
+			target: clearTextRedirect, requests: 1, attempts: 1, want: "callsummary.ErrInsecureRedirect", check: noParties},
+		{name: "a 400 quoting the list's From and To back", expect: "not retry; the *APIError holds neither party",
+			target: quotesTheFilters, call: listWithParties, requests: 1, attempts: 1, want: "*callsummary.APIError 400 (code 20001)", check: noParties},
 	}
 }

@@ -69,6 +69,8 @@ func outcome(ctx context.Context, err error) string {
 		return "callsummary.ErrResponseTooLarge"
 	case errors.Is(err, callsummary.ErrTooManyRedirects):
 		return "callsummary.ErrTooManyRedirects"
+	case errors.Is(err, callsummary.ErrInsecureRedirect):
+		return "callsummary.ErrInsecureRedirect"
 	case errors.As(err, &ne) && ne.Timeout() && ctx.Err() == nil:
 		return "net.Error, Timeout() (http.Client.Timeout)"
 	case errors.Is(err, context.DeadlineExceeded):
