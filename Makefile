@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    ?= ./...
 GOFILES  = $(shell git ls-files '*.go')
 
-.PHONY: all generate check-generated spec test vet fmt-check conformance peers duckdb bench bench-smoke fuzz fuzz-smoke ci
+.PHONY: all generate check-generated spec test vet fmt-check conformance peers duckdb bench bench-smoke reliability-report fuzz fuzz-smoke ci
 
 all: ci
 
@@ -57,6 +57,15 @@ bench:
 ## bench-smoke: vet the bench module and run each benchmark once, so it never rots
 bench-smoke:
 	$(MAKE) -C bench smoke
+
+## reliability-report: the fault table, the drift table and the soak, with the race detector,
+## spliced into RELIABILITY.md between its report markers (the figures are this machine's)
+reliability-report:
+	$(GO) test -race -count=1 ./reliability/ -reliability.report=$(CURDIR)/reliability/report.md
+	@awk -v report=reliability/report.md \
+	  '/<!-- report:begin -->/ { print; while ((getline line < report) > 0) print line; skip = 1; next } \
+	   /<!-- report:end -->/ { skip = 0 } !skip' RELIABILITY.md > RELIABILITY.md.tmp && mv RELIABILITY.md.tmp RELIABILITY.md
+	@rm -f reliability/report.md
 
 ## fuzz: each fuzz target for FUZZTIME; a crasher is written to its package's testdata/fuzz/
 ## (scripts/fuzz.sh: every Fuzz* target found with `go test -list`; see it for the one engine race it retries)
