@@ -96,37 +96,77 @@ func (s Stream) stat(field func(*StreamMetrics) *MetricStats) Stat {
 	return statOf(field(s.Metrics))
 }
 
-// Tag thresholds from Twilio's "Details: Call Tags" page, used to put
-// different metrics on one scale.
-const (
-	lossThresholdPct   = 5.0
-	jitterThresholdMs  = 5.0
-	latencyThresholdMs = 150.0
-	rttThresholdMs     = 400.0
-	mosThreshold       = 3.5
-)
+// TagThreshold is the level of a stream metric at which Twilio raises a
+// tag, from Twilio's "Details: Call Tags" page. Severity puts every metric
+// on one scale by these levels, and a chart can draw a metric against its.
+type TagThreshold struct {
+	Metric string  // "packet_loss_pct", "jitter_ms", "latency_ms", "rtt_ms" or "mos"
+	Name   string  // for people: "packet loss", "jitter", ...
+	Unit   string  // "%", "ms", or "" for MOS
+	Tag    Tag     // the tag Twilio raises past the level
+	Level  float64 // the level
+	// Below: the tag is raised below Level (MOS), not above it.
+	Below bool
+}
+
+// TagThresholds returns the levels Severity compares a stream with: packet
+// loss above 5 %, average jitter above 5 ms, average latency above 150 ms
+// (gateway edges), average RTT above 400 ms and average MOS below 3.5 (SDK
+// edge).
+func TagThresholds() []TagThreshold { return slices.Clone(tagThresholds[:]) }
+
+// tagThresholds is never modified: Severity reads it without copying.
+var tagThresholds = [...]TagThreshold{
+	{Metric: "packet_loss_pct", Name: "packet loss", Unit: "%", Tag: TagHighPacketLoss, Level: 5},
+	{Metric: "jitter_ms", Name: "jitter", Unit: "ms", Tag: TagHighJitter, Level: 5},
+	{Metric: "latency_ms", Name: "latency", Unit: "ms", Tag: TagHighLatency, Level: 150},
+	{Metric: "rtt_ms", Name: "round-trip time", Unit: "ms", Tag: TagHighLatency, Level: 400},
+	{Metric: "mos", Name: "MOS", Tag: TagLowMOS, Level: 3.5, Below: true},
+}
+
+// Value is the stream's value of the threshold's metric: the packet loss,
+// or the average of the others. ok is false when Twilio did not send it.
+func (t TagThreshold) Value(s Stream) (v float64, ok bool) {
+	var st Stat
+	switch t.Metric {
+	case "packet_loss_pct":
+		return s.PacketLossPercent()
+	case "jitter_ms":
+		st = s.Jitter()
+	case "latency_ms":
+		st = s.Latency()
+	case "rtt_ms":
+		st = s.RTT()
+	case "mos":
+		st = s.MOS()
+	}
+	return st.Avg, st.HasAvg
+}
+
+// Ratio places v relative to the level: v/Level, or Level/v for a
+// threshold Below (0 for a v of 0 or less, which no MOS is). Above 1, the
+// value is past the level.
+func (t TagThreshold) Ratio(v float64) float64 {
+	if !t.Below {
+		return v / t.Level
+	}
+	if v <= 0 {
+		return 0
+	}
+	return t.Level / v
+}
 
 // Severity places the stream's worst metric relative to the threshold at
-// which Twilio raises the matching tag: the largest of loss/5 %, average
-// jitter/5 ms, average latency/150 ms, average RTT/400 ms and 3.5/average
-// MOS. Above 1, at least one metric is past its tag threshold; 0 means no
-// metric was sent.
+// which Twilio raises the matching tag (TagThresholds): the largest of
+// loss/5 %, average jitter/5 ms, average latency/150 ms, average RTT/400 ms
+// and 3.5/average MOS. Above 1, at least one metric is past its tag
+// threshold; 0 means no metric was sent.
 func (s Stream) Severity() float64 {
 	var sev float64
-	if v, ok := s.PacketLossPercent(); ok {
-		sev = max(sev, v/lossThresholdPct)
-	}
-	if j := s.Jitter(); j.HasAvg {
-		sev = max(sev, j.Avg/jitterThresholdMs)
-	}
-	if l := s.Latency(); l.HasAvg {
-		sev = max(sev, l.Avg/latencyThresholdMs)
-	}
-	if r := s.RTT(); r.HasAvg {
-		sev = max(sev, r.Avg/rttThresholdMs)
-	}
-	if m := s.MOS(); m.HasAvg && m.Avg > 0 {
-		sev = max(sev, mosThreshold/m.Avg)
+	for _, t := range &tagThresholds {
+		if v, ok := t.Value(s); ok {
+			sev = max(sev, t.Ratio(v))
+		}
 	}
 	return sev
 }

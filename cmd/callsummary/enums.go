@@ -1,17 +1,20 @@
 package main
 
+import "github.com/voiceinsights/callsummary/internal/callreport"
+
 // The values the flags know, from openapi/insights.yaml (a test checks each
 // list against the document). Twilio enforces only ProcessingState, SortBy
 // and AnsweredBy as enums; the others it lists in prose, and may extend, so
 // their flags send an unknown value as given, with a note.
 var (
-	knownCallTypes   = []string{"carrier", "client", "sip", "trunking", "whatsapp"}
-	knownCallStates  = []string{"answered", "busy", "canceled", "completed", "fail", "noanswer", "ringing", "undialed"}
-	knownDirections  = []string{"inbound", "outbound_api", "outbound_dial", "trunking_originating", "trunking_terminating"}
-	knownListStates  = []string{"completed", "started", "partial", "all"}
-	knownSortBy      = []string{"start_time", "end_time"}
-	knownAnsweredBy  = []string{"human", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other", "fax", "unknown"}
-	knownAnnotatedBy = []string{"human", "machine"}
+	knownCallTypes        = callreport.CallTypes
+	knownCallStates       = callreport.CallStates
+	knownDirections       = callreport.Directions
+	knownProcessingStates = callreport.ProcessingStates
+	knownAnsweredBy       = callreport.AnsweredBy
+	knownListStates       = []string{"completed", "started", "partial", "all"}
+	knownSortBy           = []string{"start_time", "end_time"}
+	knownAnnotatedBy      = []string{"human", "machine"}
 	// knownAnnotationAnsweredBy is what annotate --answered-by sets.
 	knownAnnotationAnsweredBy = []string{"human", "machine", "unknown_answered_by"}
 	knownConnectivity         = []string{"no_connectivity_issue", "invalid_number", "caller_id", "dropped_call", "number_reachability", "unknown_connectivity_issue"}

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/internal/safetext"
+	"github.com/voiceinsights/callsummary/internal/callreport"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -106,8 +105,6 @@ func pickColumns(all []listColumn, names []string) []listColumn {
 	return out
 }
 
-var knownProcessingStates = []string{"complete", "partial"}
-
 func opt(s *string) string {
 	if s == nil {
 		return ""
@@ -123,14 +120,14 @@ func direction(s *callsummary.Summary) *string {
 }
 
 func timeCell(s *callsummary.Summary) string {
-	if v := timeStr(s.StartTime); v != "-" {
+	if v := callreport.Time(s.StartTime); v != "-" {
 		return v
 	}
 	return ""
 }
 
 func cellInt(n *int) string {
-	if v := intStr(n); v != "-" {
+	if v := callreport.Int(n); v != "-" {
 		return v
 	}
 	return ""
@@ -140,7 +137,7 @@ func cellNum(v float64, ok bool, prec int) string {
 	if !ok {
 		return ""
 	}
-	return num(v, prec)
+	return callreport.Num(v, prec)
 }
 
 // enum is a value of a set the document lists; in text, one this version
@@ -150,33 +147,19 @@ func (r *listRow) enum(v *string, known []string) string {
 	if v == nil || *v == "" {
 		return ""
 	}
-	if r.text && !isKnown(*v, known) {
+	if r.text && !callreport.IsKnown(*v, known) {
 		return *v + " (?)"
 	}
 	return *v
 }
 
-// enumText is v for people: as it is if known (Twilio's docs hyphenate some
-// values its API underscores), else marked unknown; made printable.
-func enumText(v string, known []string) string {
-	s := safetext.Printable(v)
-	if isKnown(v, known) {
-		return s
-	}
-	return s + " (unknown)"
-}
-
-func isKnown(v string, known []string) bool {
-	return slices.Contains(known, strings.ReplaceAll(v, "-", "_"))
-}
-
 func partyCell(p *gen.Party, from, showPII bool) string {
-	a := partyAddress(p, from)
+	a := callreport.PartyAddress(p, from)
 	switch {
 	case a == nil || *a == "":
 		return ""
 	case showPII:
 		return *a
 	}
-	return maskAddress(*a)
+	return callreport.MaskAddress(*a)
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/voiceinsights/callsummary/internal/callreport"
 	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
@@ -89,9 +90,9 @@ func (h *progressHandler) Handle(_ context.Context, r slog.Record) error {
 // which edges have arrived and which tags are already raised.
 func writePartialProgress(w io.Writer, s *callsummary.Summary) {
 	fmt.Fprintf(w, "callsummary:   partial summary: edges %s; missing %s; tags %s\n",
-		orNone(joinNames(s.Edges(), func(e callsummary.Edge) string { return e.Kind.String() })),
-		orNone(joinNames(s.MissingEdges(), callsummary.EdgeKind.String)),
-		orNone(joinNames(s.QualityTags(), tagName)))
+		orNone(callreport.JoinNames(s.Edges(), func(e callsummary.Edge) string { return e.Kind.String() })),
+		orNone(callreport.JoinNames(s.MissingEdges(), callsummary.EdgeKind.String)),
+		orNone(callreport.JoinNames(s.QualityTags(), callreport.TagName)))
 }
 
 func orNone(list string) string {

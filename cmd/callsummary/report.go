@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/voiceinsights/callsummary/gen"
-	"github.com/voiceinsights/callsummary/internal/safetext"
+	"github.com/voiceinsights/callsummary/internal/callreport"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -55,20 +53,22 @@ func (st reportStyle) paint(code, s string) string {
 	return "\x1b[" + code + "m" + s + "\x1b[0m"
 }
 
-// writeReport renders a summary as a call-quality report. Every string the
-// server sent goes through safetext.Printable (str and the other helpers),
-// so a summary cannot move the cursor, retitle the window or forge a line.
+// writeReport renders a summary as a call-quality report: the text form of
+// callreport's model, which the HTML report shares. Every string in the
+// model is already printable, so a summary cannot move the cursor,
+// retitle the window or forge a line.
 func writeReport(w io.Writer, s *callsummary.Summary, st reportStyle) error {
+	r := callreport.Build(s, callreport.WithPII(st.showPII))
 	var b bytes.Buffer
 	if st.sandbox != "" {
 		fmt.Fprintf(&b, "%s\n\n", st.paint(sgrYellow, sandboxNotice(st.sandbox)))
 	}
-	writeOverview(&b, s, st)
-	writeDecodeIssues(&b, s, st)
-	writeEdges(&b, s, st)
-	writeStreams(&b, s, st)
-	writeTags(&b, s, st)
-	writeVerdict(&b, s, st)
+	writeOverview(&b, r, st)
+	writeDecodeIssues(&b, r, st)
+	writeEdges(&b, r, st)
+	writeStreams(&b, r, st)
+	writeTags(&b, r, st)
+	writeVerdict(&b, r, st)
 	_, err := w.Write(b.Bytes())
 	return err
 }
@@ -80,93 +80,87 @@ func (st reportStyle) section(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n%s\n", st.paint(sgrBold, title))
 }
 
-func writeOverview(w io.Writer, s *callsummary.Summary, st reportStyle) {
-	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+str(s.CallSID)))
+func writeOverview(w io.Writer, r callreport.Report, st reportStyle) {
+	fmt.Fprintf(w, "%s\n\n", st.paint(sgrBold, "Call "+r.CallSID))
 	tw := newTable(w)
-	row := func(k, v string) { fmt.Fprintf(tw, "  %s\t%s\n", k, v) }
-	row("Call type", enumStr((*string)(s.CallType), knownCallTypes))
-	row("Call state", enumStr((*string)(s.CallState), knownCallStates))
-	row("Processing state", enumStr((*string)(s.ProcessingState), knownProcessingStates))
-	row("Answered by", enumStr((*string)(s.AnsweredBy), knownAnsweredBy))
-	var props gen.CallProperties
-	if s.Properties != nil {
-		props = *s.Properties
-	}
-	row("Direction", enumStr(props.Direction, knownDirections))
-	row("Created", timeStr(s.CreatedTime))
-	row("Started", timeStr(s.StartTime))
-	row("Ended", timeStr(s.EndTime))
-	row("Duration", secondsStr(s.Duration))
-	row("Connected", secondsStr(s.ConnectDuration))
-	row("Post-dial delay", unitStr(props.PDDMs, "ms"))
-	row("Disconnected by", str(props.DisconnectedBy))
-	row("Last SIP response", intStr(props.LastSIPResponseNum))
-	row("From", partyLine(s.From, partyAddress(s.From, true), st.showPII))
-	row("To", partyLine(s.To, partyAddress(s.To, false), st.showPII))
-	if a := annotationStr(s.Annotation); a != "" {
-		row("Annotation", a)
+	for _, f := range r.Overview {
+		fmt.Fprintf(tw, "  %s\t%s\n", f.Label, f.Value)
 	}
 	tw.Flush()
-	if s.ProcessingState != nil && *s.ProcessingState == callsummary.ProcessingStatePartial {
-		fmt.Fprintf(w, "\n  %s\n", st.paint(sgrYellow,
-			"Partial summary: edges, metrics and tags can still change; it completes about 30 minutes after the call."))
+	if r.Partial {
+		fmt.Fprintf(w, "\n  %s\n", st.paint(sgrYellow, callreport.PartialNote))
 	}
 }
 
-// writeDecodeIssues lists the values Twilio sent that did not fit this
-// version's types: the report shows them as missing, and says why here,
-// by pointer and kind, never the value.
-func writeDecodeIssues(w io.Writer, s *callsummary.Summary, st reportStyle) {
-	issues := s.DecodeIssues()
-	if len(issues) == 0 {
+func writeDecodeIssues(w io.Writer, r callreport.Report, st reportStyle) {
+	if len(r.Issues) == 0 {
 		return
 	}
-	st.section(w, fmt.Sprintf("Not understood: %d value%s that did not fit this version's types, shown as missing", len(issues), plural(len(issues))))
+	st.section(w, r.IssuesTitle())
 	tw := newTable(w)
-	for _, d := range issues {
-		pointer := d.Pointer
-		if pointer == "" {
-			pointer = "(more)"
-		}
-		fmt.Fprintf(tw, "  %s\t%s\n", safetext.Printable(pointer), safetext.Printable(message(d.Err)))
+	for _, d := range r.Issues {
+		fmt.Fprintf(tw, "  %s\t%s\n", d.Pointer, d.Problem)
 	}
 	tw.Flush()
 }
 
-// partyAddress is the caller of from and the callee of to, falling back to
-// the other field when Twilio filled only that one.
-func partyAddress(p *gen.Party, from bool) *string {
-	if p == nil {
-		return nil
+func writeEdges(w io.Writer, r callreport.Report, st reportStyle) {
+	st.section(w, r.EdgesTitle)
+	tw := newTable(w)
+	for _, e := range r.Edges {
+		status := e.Status
+		if e.Missing {
+			status = st.paint(sgrYellow, status)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\n", e.Edge, status)
 	}
-	first, second := p.Caller, p.Callee
-	if !from {
-		first, second = second, first
+	if len(r.Edges) == 0 {
+		fmt.Fprintf(tw, "  none present\n")
 	}
-	if first != nil {
-		return first
-	}
-	return second
+	tw.Flush()
 }
 
-// annotationStr summarises what a person labelled the call, leaving out
-// the free-text comment, which may hold anything.
-func annotationStr(a *gen.Annotation) string {
-	if a == nil {
-		return ""
+func writeStreams(w io.Writer, r callreport.Report, st reportStyle) {
+	if len(r.Streams) == 0 {
+		st.section(w, "Streams: no media metrics in this summary")
+		return
 	}
-	var parts []string
-	if a.CallScore != nil {
-		parts = append(parts, fmt.Sprintf("score %d/5", *a.CallScore))
+	st.section(w, "Streams")
+	fmt.Fprintf(w, "  %s\n", callreport.StreamsNote)
+	tw := newTable(w)
+	fmt.Fprintf(tw, "  EDGE\tDIR\tCODEC\tPACKETS\tLOSS\tJITTER\tLATENCY\tMOS\tRTT\n")
+	for _, x := range r.Streams {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
+			x.Edge, x.Direction, x.Codec, x.Packets, x.Loss, x.Jitter, x.Latency, x.MOS, x.RTT)
 	}
-	if len(a.QualityIssues) > 0 {
-		parts = append(parts, "quality issues "+joinNames(a.QualityIssues, func(q gen.QualityIssue) string { return string(q) }))
+	tw.Flush()
+}
+
+func writeTags(w io.Writer, r callreport.Report, st reportStyle) {
+	if len(r.Tags) == 0 {
+		st.section(w, "Tags: none")
+		return
 	}
-	if a.ConnectivityIssue != nil {
-		parts = append(parts, "connectivity "+string(*a.ConnectivityIssue))
+	st.section(w, "Tags")
+	tw := newTable(w)
+	for _, t := range r.Tags {
+		fmt.Fprintf(tw, "  %s\t%s\n", t.Tag, t.Explanation)
 	}
-	if a.Incident != nil && *a.Incident != "" {
-		parts = append(parts, "incident "+*a.Incident)
+	tw.Flush()
+}
+
+// verdictColors paints each verdict; unknown stays plain.
+var verdictColors = map[callsummary.Verdict]string{
+	callsummary.VerdictPoor:   sgrRed,
+	callsummary.VerdictTagged: sgrYellow,
+	callsummary.VerdictGood:   sgrGreen,
+}
+
+func writeVerdict(w io.Writer, r callreport.Report, st reportStyle) {
+	fmt.Fprintln(w)
+	v := string(r.Verdict.Verdict)
+	if code, ok := verdictColors[r.Verdict.Verdict]; ok {
+		v = st.paint(code, v)
 	}
-	return safetext.Printable(strings.Join(parts, "; "))
+	fmt.Fprintf(w, "%s %s: %s\n", st.paint(sgrBold, "Verdict:"), v, r.Verdict.Detail)
 }

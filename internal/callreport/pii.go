@@ -1,4 +1,4 @@
-package main
+package callreport
 
 import (
 	"fmt"
@@ -15,11 +15,11 @@ import (
 
 const maskDots = "•••••" // a fixed width: the mask does not leak the length
 
-// maskAddress hides the personal part of a caller or callee address:
+// MaskAddress hides the personal part of a caller or callee address:
 // +14155550143 → +1415•••••43 (country and area code stay: they are in
 // number_prefix, which is not personal), client:alice → client:•••••,
 // sip:bob@pbx.example.com → sip:•••••@pbx.example.com.
-func maskAddress(s string) string {
+func MaskAddress(s string) string {
 	for _, scheme := range []string{"client:", "sip:", "sips:", "tel:"} {
 		if rest, ok := strings.CutPrefix(s, scheme); ok {
 			if _, host, ok := strings.Cut(rest, "@"); ok {
@@ -48,7 +48,7 @@ func partyLine(p *gen.Party, address *string, showPII bool) string {
 	if address != nil && *address != "" {
 		addr = *address
 		if !showPII {
-			addr = maskAddress(addr)
+			addr = MaskAddress(addr)
 		}
 	}
 	var facts []string

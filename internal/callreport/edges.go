@@ -1,26 +1,25 @@
-package main
+package callreport
 
 import (
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/voiceinsights/callsummary/internal/safetext"
-
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-// writeEdges lists the edges expected for the call type, present or
-// missing (with why), then any present edge that was not expected.
-func writeEdges(w io.Writer, s *callsummary.Summary, st reportStyle) {
+// edges lists the edges expected for the call type, present or missing
+// (with why), then any present edge that was not expected.
+func edges(s *callsummary.Summary) (string, []EdgeRow) {
 	expected := s.ExpectedEdges()
+	var title string
 	switch {
 	case s.CallType == nil:
-		st.section(w, "Edges (call type unknown: none expected)")
+		title = "Edges (call type unknown: none expected)"
 	case len(expected) == 0:
-		st.section(w, fmt.Sprintf("Edges (Twilio documents none for a %s call)", enumStr((*string)(s.CallType), knownCallTypes)))
+		title = fmt.Sprintf("Edges (Twilio documents none for a %s call)", enumStr((*string)(s.CallType), CallTypes))
 	default:
-		st.section(w, fmt.Sprintf("Edges expected for a %s call: %s", str((*string)(s.CallType)), joinNames(expected, callsummary.EdgeKind.String)))
+		title = fmt.Sprintf("Edges expected for a %s call: %s", str((*string)(s.CallType)), JoinNames(expected, callsummary.EdgeKind.String))
 	}
 	missing := map[callsummary.EdgeKind]bool{}
 	for _, k := range s.MissingEdges() {
@@ -30,29 +29,22 @@ func writeEdges(w io.Writer, s *callsummary.Summary, st reportStyle) {
 	for _, k := range expected {
 		isExpected[k] = true
 	}
-	tw := newTable(w)
-	n := 0
+	var rows []EdgeRow
 	// Expected edges in their documented order, then any others present.
 	for _, k := range expected {
 		if missing[k] {
-			fmt.Fprintf(tw, "  %s\t%s\n", k, st.paint(sgrYellow, "missing: "+missingReason(s, k)))
-			n++
+			rows = append(rows, EdgeRow{Edge: k.String(), Status: "missing: " + missingReason(s, k), Missing: true})
 		}
 		if e, ok := s.Edge(k); ok {
-			fmt.Fprintf(tw, "  %s\t%s\n", k, "present"+edgeWhere(e))
-			n++
+			rows = append(rows, EdgeRow{Edge: k.String(), Status: "present" + edgeWhere(e)})
 		}
 	}
 	for _, e := range s.Edges() {
 		if !isExpected[e.Kind] {
-			fmt.Fprintf(tw, "  %s\t%s\n", e.Kind, "present, not expected for this call type"+edgeWhere(e))
-			n++
+			rows = append(rows, EdgeRow{Edge: e.Kind.String(), Status: "present, not expected for this call type" + edgeWhere(e)})
 		}
 	}
-	if n == 0 {
-		fmt.Fprintf(tw, "  none present\n")
-	}
-	tw.Flush()
+	return title, rows
 }
 
 func missingReason(s *callsummary.Summary, k callsummary.EdgeKind) string {
@@ -87,15 +79,3 @@ func edgeWhere(e callsummary.Edge) string {
 	}
 	return ": " + safetext.Printable(strings.Join(parts, ", "))
 }
-
-// joinNames lists xs by name, comma-separated.
-func joinNames[T any](xs []T, name func(T) string) string {
-	names := make([]string, len(xs))
-	for i, x := range xs {
-		names[i] = name(x)
-	}
-	return strings.Join(names, ", ")
-}
-
-// tagName is a tag as the server sent it, made printable.
-func tagName(t callsummary.Tag) string { return safetext.Printable(string(t)) }
