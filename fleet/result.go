@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/DataDog/sketches-go/ddsketch/store"
 	"github.com/voiceinsights/callsummary/internal/wirejson"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
@@ -202,4 +204,34 @@ func FromResult(r Result) (*Aggregator, error) {
 		}
 	}
 	return a, nil
+}
+
+// ResultWithSketches returns the statistics as Result does, each group
+// with its encoded sketches (Group.Sketches), from which
+// Group.SketchQuantiles estimates any quantile: a distribution to draw.
+func (a *Aggregator) ResultWithSketches() Result { return a.result(true) }
+
+// SketchQuantiles estimates the q-quantiles of metric m in the group, each
+// within the sketch's relative accuracy of the exact one (the ⌈q·n⌉-th
+// smallest value, as for Quantiles). It needs the group's sketch
+// (ResultWithSketches, or a saved result); each q must be in [0, 1].
+func (g Group) SketchQuantiles(m Metric, qs ...float64) ([]float64, error) {
+	b, ok := g.Sketches[m]
+	if !ok {
+		return nil, fmt.Errorf("fleet: the group has no sketch of %s", m)
+	}
+	sk, err := ddsketch.DecodeDDSketch(b, store.DenseStoreConstructor, nil)
+	if err != nil {
+		return nil, fmt.Errorf("fleet: sketch of %s: %w", m, err)
+	}
+	out := make([]float64, len(qs))
+	for i, q := range qs {
+		if !(q >= 0 && q <= 1) {
+			return nil, fmt.Errorf("fleet: quantile %v: want a number from 0 to 1", q)
+		}
+		if out[i], err = quantileAt(sk, q); err != nil {
+			return nil, fmt.Errorf("fleet: sketch of %s: %w", m, err)
+		}
+	}
+	return out, nil
 }
