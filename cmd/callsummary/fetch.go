@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/voiceinsights/callsummary/htmlreport"
 	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
@@ -21,6 +22,7 @@ type fetchOptions struct {
 	partial, wait, showPII bool
 	validate               bool
 	pollInterval           time.Duration
+	html                   string
 }
 
 // minTwilioPollInterval keeps --wait from spending Twilio's rate limit:
@@ -32,7 +34,9 @@ and durations; the parties, masked unless --show-pii; the edges expected for the
 call type and which are present; each edge's inbound and outbound stream (codec,
 packets, loss, jitter, latency, MOS, RTT); the tags, each explained; and a
 verdict naming the worst stream. -o json prints the summary's bytes exactly as
-received, unknown fields and all; -o csv one row with list's columns.
+received, unknown fields and all; -o csv one row with list's columns; --html
+FILE writes the report as a self-contained HTML page instead, with each
+stream's metrics drawn against the levels at which Twilio raises its tags.
 
 Twilio assembles a partial summary about 10 minutes after a call ends and the
 complete one about 30 minutes after: until then fetch says 20404; use --partial
@@ -46,7 +50,8 @@ to do), or --validate found a violation; 2 usage error, e.g. a malformed CALLSID
 
 const fetchExample = `  callsummary fetch --sandbox CA62608e08adc29a8d6dbc9754e659f125
   callsummary fetch --sandbox --wait --poll-interval 2s CA0e87c1212a698494dcdb198af3e0eb2f
-  callsummary fetch -o json CA62608e08adc29a8d6dbc9754e659f125 > summary.json`
+  callsummary fetch -o json CA62608e08adc29a8d6dbc9754e659f125 > summary.json
+  callsummary fetch --sandbox --html call.html CA62608e08adc29a8d6dbc9754e659f125`
 
 func newFetchCmd(e *env) *cobra.Command {
 	var o fetchOptions
@@ -66,6 +71,8 @@ func newFetchCmd(e *env) *cobra.Command {
 		"first `interval` between --wait polls; it grows 1.5 times a poll, up to 4 times this (Twilio: at least 1s)")
 	fs.BoolVar(&o.validate, "validate", false, "check every response against the OpenAPI document; any violation is listed on stderr and fails the command")
 	fs.BoolVar(&o.showPII, "show-pii", false, "show the parties' numbers, names, IP addresses and locations unmasked")
+	fs.StringVar(&o.html, "html", "", "write the report as an HTML page to `FILE` (- for standard output), each stream drawn against Twilio's tag thresholds")
+	_ = cmd.MarkFlagFilename("html", "html")
 	addOutputFlags(cmd, &o.out, columnNames(listColumns()), nil)
 	addTargetFlags(fs, &o.target)
 	return cmd
@@ -78,6 +85,9 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	}
 	if format == formatText && (len(o.out.fields) > 0 || o.out.noHeader) {
 		return usagef("--fields and --no-header are for -o csv; the text report has no columns")
+	}
+	if o.html != "" && cmd.Flags().Changed("output") {
+		return usagef("--html writes the report as a page; -o is for standard output: give one")
 	}
 	if o.partial && o.wait {
 		return usagef("--partial takes what exists now, --wait waits for the complete summary; give one")
@@ -115,6 +125,13 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 }
 
 func writeSummary(e *env, s *callsummary.Summary, format string, fields []string, o *fetchOptions, t target, redact func(string) string) error {
+	if o.html != "" {
+		opts := []htmlreport.Option{htmlreport.WithPII(o.showPII)}
+		if t.sandbox != "" {
+			opts = append(opts, htmlreport.WithNotice(sandboxNotice(t.sandbox)))
+		}
+		return writeHTML(e, o.html, o.showPII, redact, func(w io.Writer) error { return htmlreport.WriteCall(w, s, opts...) })
+	}
 	switch format {
 	case formatJSON:
 		_, err := e.stdout.Write(s.Raw())

@@ -165,11 +165,11 @@ func orMissing(v float64, ok bool) float64 {
 // streamList writes the rows of each page, then flushes: the user sees a
 // page as soon as it arrives, and a reader that goes away stops the
 // listing. Ranked rows are written once the window is read.
-func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, ord order, w *listWriter) (*ranking, error) {
+func streamList(ctx context.Context, stdout io.Writer, c *callsummary.Client, filter callsummary.ListFilter, ord order, w *listWriter) (*ranking[[]byte], error) {
 	out := bufio.NewWriter(stdout)
-	var ranked *ranking
+	var ranked *ranking[[]byte]
 	if ord.rank != nil {
-		ranked = newRanking(ord.keep)
+		ranked = newRanking[[]byte](ord.keep)
 	}
 	n := 0
 	for page, err := range c.ListSummaryPages(ctx, filter) {

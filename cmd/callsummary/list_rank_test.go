@@ -114,7 +114,7 @@ func TestListWorst(t *testing.T) {
 // worst, worst first, ties in arrival order; without N it refuses more
 // than maxRanked instead of growing without bound.
 func TestRanking(t *testing.T) {
-	r := newRanking(3)
+	r := newRanking[[]byte](3)
 	for i, rank := range []float64{1, 5, math.Inf(-1), 5, 2, 9, 0, 5} {
 		if err := r.add(rank, []byte(fmt.Sprint(i))); err != nil {
 			t.Fatal(err)
@@ -130,7 +130,7 @@ func TestRanking(t *testing.T) {
 	if strings.Join(got, ",") != "5,1,3" { // 9, then the first two 5s
 		t.Errorf("kept %v", got)
 	}
-	all := newRanking(0)
+	all := newRanking[[]byte](0)
 	for i := range maxRanked {
 		if err := all.add(float64(i%7), nil); err != nil {
 			t.Fatal(err)

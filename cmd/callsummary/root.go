@@ -64,7 +64,7 @@ func newRootCmd(e *env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newFetchCmd(e), newListCmd(e), newAnnotateCmd(e), newValidateCmd(e),
-		newExportCmd(e), newStatsCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e))
+		newExportCmd(e), newStatsCmd(e), newReportCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e))
 	root.SetHelpCommand(newHelpCmd())
 	return root
 }

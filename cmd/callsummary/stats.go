@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"iter"
 	"os"
 	"path/filepath"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/voiceinsights/callsummary/fleet"
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // statsOptions are stats' flags.
@@ -98,14 +100,11 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	if n := countOf(args, "-"); n > 1 {
 		return usagef("- (standard input) given %d times; it can be read only once", n)
 	}
-	filtered := changedAny(cmd, filterFlagNames(cmd))
-	switch {
-	case o.merge && len(args) == 0:
+	if o.merge && len(args) == 0 {
 		return usagef("--merge combines saved statistics: give their FILEs")
-	case len(args) > 0 && filtered != "":
-		return usagef("--%s filters the calls listed from Twilio; FILEs are read whole", filtered)
-	case len(args) > 0 && changedAny(cmd, []string{"sandbox", "base-url", "region", "edge"}) != "":
-		return usagef("FILEs are read from disk: --sandbox, --base-url, --region and --edge are for listing from Twilio")
+	}
+	if err := checkSources(cmd, args); err != nil {
+		return err
 	}
 	var agg *fleet.Aggregator
 	source := "" // a sandbox that answered, named in text output
@@ -144,43 +143,56 @@ func changedAny(cmd *cobra.Command, names []string) string {
 }
 
 // statsOfListing lists the calls from Twilio or a sandbox, whose name it
-// returns ("" for Twilio).
+// returns ("" for Twilio), with the client's Redact for what it prints.
 func statsOfListing(cmd *cobra.Command, e *env, o *statsOptions, by []fleet.Dim) (_ *fleet.Aggregator, sandbox string, redact func(string) string, _ error) {
-	filter, err := o.filter(time.Now())
-	if err != nil {
-		return nil, "", nil, err
-	}
 	agg, err := fleet.NewAggregator(by)
 	if err != nil {
 		return nil, "", nil, err
 	}
-	noteUnknownValues(e, cmd.Flags())
-	s, err := newSession(cmd.Context(), e, o.target)
+	sandbox, redact, err = eachListed(cmd, e, &o.filterOptions, o.target, agg.Add)
 	if err != nil {
 		return nil, "", nil, err
+	}
+	return agg, sandbox, redact, nil
+}
+
+// eachListed lists the summaries that the filter flags select, from Twilio
+// or a sandbox, and gives each to add, page by page, with a progress line
+// on a terminal. It returns the name of the sandbox that answered ("" for
+// Twilio) and the client's Redact, for what is printed of the summaries.
+func eachListed(cmd *cobra.Command, e *env, fo *filterOptions, t targetOptions, add func(*callsummary.Summary) error) (sandbox string, redact func(string) string, err error) {
+	filter, err := fo.filter(time.Now())
+	if err != nil {
+		return "", nil, err
+	}
+	noteUnknownValues(e, cmd.Flags())
+	s, err := newSession(cmd.Context(), e, t)
+	if err != nil {
+		return "", nil, err
 	}
 	defer s.done()
 	bar := newProgressBar(e)
 	bar.verb = "reading"
 	start := time.Now()
-	var pages int64
+	var pages, calls int64
 	for page, err := range s.client.ListSummaryPages(s.ctx, filter) {
 		if err != nil {
 			bar.end()
-			return nil, "", nil, explainList(s.ctx, err, o.target, s.target)
+			return "", nil, explainList(s.ctx, err, t, s.target)
 		}
 		for _, sum := range page.Summaries {
-			if err := agg.Add(sum); err != nil {
+			if err := add(sum); err != nil {
 				bar.end()
-				return nil, "", nil, err
+				return "", nil, err
 			}
+			calls++
 		}
 		pages++
-		bar.update(fleet.Progress{Calls: agg.Calls(), Pages: pages, Elapsed: time.Since(start)})
+		bar.update(fleet.Progress{Calls: calls, Pages: pages, Elapsed: time.Since(start)})
 	}
-	bar.update(fleet.Progress{Calls: agg.Calls(), Pages: pages, Elapsed: time.Since(start), Done: true})
+	bar.update(fleet.Progress{Calls: calls, Pages: pages, Elapsed: time.Since(start), Done: true})
 	bar.end()
-	return agg, s.target.sandbox, s.client.Redact, nil
+	return s.target.sandbox, s.client.Redact, nil
 }
 
 // statsOfFiles reads exports: NDJSON files on every core, Parquet files
@@ -200,16 +212,24 @@ func statsOfFiles(ctx context.Context, e *env, args []string, by []fleet.Dim) (*
 		}
 	}
 	if len(parquet) > 0 {
-		for s, err := range fleet.ReadParquet(ctx, parquet...) {
-			if err != nil {
-				return nil, &cliError{code: exitNo, err: err}
-			}
-			if err := agg.Add(s); err != nil {
-				return nil, err
-			}
+		if err := each(fleet.ReadParquet(ctx, parquet...), agg.Add); err != nil {
+			return nil, err
 		}
 	}
 	return agg, nil
+}
+
+// each gives every summary of seq to add; a reading error exits 1.
+func each(seq iter.Seq2[*callsummary.Summary, error], add func(*callsummary.Summary) error) error {
+	for s, err := range seq {
+		if err != nil {
+			return &cliError{code: exitNo, err: err}
+		}
+		if err := add(s); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func addNDJSON(ctx context.Context, e *env, agg *fleet.Aggregator, name string) error {
