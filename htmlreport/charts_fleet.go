@@ -250,7 +250,7 @@ var dimTitles = map[fleet.Dim]string{
 // dimension, for the values with the most calls.
 func breakdownChart(r fleet.Result) (chartView, error) {
 	if len(r.By) != 1 {
-		return chartView{}, fmt.Errorf("htmlreport: a breakdown is by one dimension, not %d", len(r.By))
+		return chartView{ID: "chart-by", Title: "Breakdown"}, fmt.Errorf("htmlreport: a breakdown is by one dimension, not %d", len(r.By))
 	}
 	d := r.By[0]
 	title := dimTitles[d]

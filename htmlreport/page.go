@@ -86,18 +86,26 @@ type callView struct {
 	StreamsNote string
 }
 
-func newCallView(s *callsummary.Summary, anchor string, rank int, o options) (callView, error) {
+func newCallView(s *callsummary.Summary, anchor string, rank int, o options) callView {
 	r := callreport.Build(s, callreport.WithPII(o.showPII))
-	chart, err := thresholdChart("chart-"+anchor, r)
-	if err != nil {
-		return callView{}, err
-	}
+	chart := drawn(thresholdChart("chart-"+anchor, r))
 	v := callView{Anchor: anchor, Rank: rank, R: r, Chart: chart, Started: callreport.Time(s.StartTime), Type: "-",
 		PartialNote: callreport.PartialNote, StreamsNote: callreport.StreamsNote}
 	if s.CallType != nil && *s.CallType != "" {
 		v.Type = safetext.Printable(string(*s.CallType))
 	}
-	return v, nil
+	return v
+}
+
+// drawn keeps a chart that could not be drawn (gonum refuses some ranges,
+// such as values near the largest float) as its table and a note: one odd
+// value does not cost the reader the whole page.
+func drawn(v chartView, err error) chartView {
+	if err != nil {
+		v.SVG = ""
+		v.Empty = "This chart could not be drawn (" + safetext.Printable(err.Error()) + "); its table has the numbers."
+	}
+	return v
 }
 
 // WriteCall writes the page of one call: the same content as the command
@@ -109,14 +117,10 @@ func WriteCall(w io.Writer, s *callsummary.Summary, opts ...Option) error {
 		return fmt.Errorf("htmlreport: no summary")
 	}
 	o := newOptions("Call quality: "+callreport.Build(s).CallSID, opts)
-	cv, err := newCallView(s, "call", 0, o)
-	if err != nil {
-		return err
-	}
 	return execute(w, "callpage", struct {
 		head
 		Call callView
-	}{o.head(), cv})
+	}{o.head(), newCallView(s, "call", 0, o)})
 }
 
 // figure is one headline figure.
@@ -143,35 +147,18 @@ func WriteFleet(w io.Writer, f Fleet, opts ...Option) error {
 	v := fleetView{head: o.head()}
 	v.Figures, v.FiguresNote = headline(f.Overall)
 	for _, dm := range distMetrics {
-		c, err := distributionChart(f.ByEdge, dm)
-		if err != nil {
-			return err
-		}
-		v.Distributions = append(v.Distributions, c)
+		v.Distributions = append(v.Distributions, drawn(distributionChart(f.ByEdge, dm)))
 	}
-	var err error
-	if v.Tags, err = tagChart(f.Overall); err != nil {
-		return err
-	}
-	if v.OverTime, err = overTimeChart(f.OverTime); err != nil {
-		return err
-	}
+	v.Tags = drawn(tagChart(f.Overall))
+	v.OverTime = drawn(overTimeChart(f.OverTime))
 	for _, b := range f.Breakdowns {
-		c, err := breakdownChart(b)
-		if err != nil {
-			return err
-		}
-		v.Breakdowns = append(v.Breakdowns, c)
+		v.Breakdowns = append(v.Breakdowns, drawn(breakdownChart(b)))
 	}
 	for i, s := range f.Worst {
 		if s == nil {
 			continue
 		}
-		cv, err := newCallView(s, "call-"+strconv.Itoa(i+1), i+1, o)
-		if err != nil {
-			return err
-		}
-		v.Calls = append(v.Calls, cv)
+		v.Calls = append(v.Calls, newCallView(s, "call-"+strconv.Itoa(i+1), i+1, o))
 	}
 	return execute(w, "fleet", v)
 }
