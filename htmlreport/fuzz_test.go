@@ -2,23 +2,19 @@ package htmlreport_test
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/voiceinsights/callsummary/htmlreport"
+	"github.com/voiceinsights/callsummary/internal/testkit"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // Whatever summary a server sends, its page is written (gonum's panics are
 // errors, none expected here) and holds no markup of the server's.
 func FuzzWriteCall(f *testing.F) {
-	seeds, _ := filepath.Glob("../wrapper/testdata/*.json")
-	for _, p := range seeds {
-		if b, err := os.ReadFile(p); err == nil {
-			f.Add(b)
-		}
+	for _, name := range []string{"CarrierCall", "SIPCall", "TrunkingCall", "ClientCall", "PartialClientCall", "SeedComplete"} {
+		f.Add(testkit.Example(f, name))
 	}
 	f.Add([]byte(`{"call_sid":"<script>","sdk_edge":{"metrics":{"inbound":{"jitter":{"avg":1e308},"mos":{"avg":-0},"packets_loss_percentage":-5}}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
