@@ -115,13 +115,23 @@ type TagThreshold struct {
 // edge).
 func TagThresholds() []TagThreshold { return slices.Clone(tagThresholds[:]) }
 
-// tagThresholds is never modified: Severity reads it without copying.
+// Twilio's levels, from its "Details: Call Tags" page: the one source of
+// both TagThresholds and Severity.
+const (
+	lossThresholdPct   = 5.0
+	jitterThresholdMs  = 5.0
+	latencyThresholdMs = 150.0
+	rttThresholdMs     = 400.0
+	mosThreshold       = 3.5
+)
+
+// tagThresholds is never modified: TagThresholds returns a copy.
 var tagThresholds = [...]TagThreshold{
-	{Metric: "packet_loss_pct", Name: "packet loss", Unit: "%", Tag: TagHighPacketLoss, Level: 5},
-	{Metric: "jitter_ms", Name: "jitter", Unit: "ms", Tag: TagHighJitter, Level: 5},
-	{Metric: "latency_ms", Name: "latency", Unit: "ms", Tag: TagHighLatency, Level: 150},
-	{Metric: "rtt_ms", Name: "round-trip time", Unit: "ms", Tag: TagHighLatency, Level: 400},
-	{Metric: "mos", Name: "MOS", Tag: TagLowMOS, Level: 3.5, Below: true},
+	{Metric: "packet_loss_pct", Name: "packet loss", Unit: "%", Tag: TagHighPacketLoss, Level: lossThresholdPct},
+	{Metric: "jitter_ms", Name: "jitter", Unit: "ms", Tag: TagHighJitter, Level: jitterThresholdMs},
+	{Metric: "latency_ms", Name: "latency", Unit: "ms", Tag: TagHighLatency, Level: latencyThresholdMs},
+	{Metric: "rtt_ms", Name: "round-trip time", Unit: "ms", Tag: TagHighLatency, Level: rttThresholdMs},
+	{Metric: "mos", Name: "MOS", Tag: TagLowMOS, Level: mosThreshold, Below: true},
 }
 
 // Value is the stream's value of the threshold's metric: the packet loss,
@@ -162,11 +172,23 @@ func (t TagThreshold) Ratio(v float64) float64 {
 // and 3.5/average MOS. Above 1, at least one metric is past its tag
 // threshold; 0 means no metric was sent.
 func (s Stream) Severity() float64 {
+	// The metrics one by one rather than a loop over TagThresholds: this
+	// runs for every stream of every call a fleet aggregates.
 	var sev float64
-	for _, t := range &tagThresholds {
-		if v, ok := t.Value(s); ok {
-			sev = max(sev, t.Ratio(v))
-		}
+	if v, ok := s.PacketLossPercent(); ok {
+		sev = max(sev, v/lossThresholdPct)
+	}
+	if j := s.Jitter(); j.HasAvg {
+		sev = max(sev, j.Avg/jitterThresholdMs)
+	}
+	if l := s.Latency(); l.HasAvg {
+		sev = max(sev, l.Avg/latencyThresholdMs)
+	}
+	if r := s.RTT(); r.HasAvg {
+		sev = max(sev, r.Avg/rttThresholdMs)
+	}
+	if m := s.MOS(); m.HasAvg && m.Avg > 0 {
+		sev = max(sev, mosThreshold/m.Avg)
 	}
 	return sev
 }

@@ -38,6 +38,37 @@ func TestTagThresholds(t *testing.T) {
 	if again := TagThresholds(); again[0].Level != 5 || st.Severity() != 2 {
 		t.Errorf("changing the returned thresholds changed the package's: %v", again[0])
 	}
+	// Severity is written out metric by metric for speed: it must stay the
+	// largest ratio over TagThresholds, whatever the stream has.
+	for i := range 200 {
+		m := &StreamMetrics{}
+		x := float64(i%17) * 0.7
+		if i%2 == 0 {
+			m.PacketsLossPercentage = f(x)
+		}
+		if i%3 == 0 {
+			m.Jitter = &MetricStats{Avg: f(x * 2)}
+		}
+		if i%5 == 0 {
+			m.Latency = &MetricStats{Avg: f(x * 40)}
+		}
+		if i%7 == 0 {
+			m.RTT = &MetricStats{Avg: f(x * 90)}
+		}
+		if i%4 == 1 {
+			m.MOS = &MetricStats{Avg: f(x / 2)}
+		}
+		s := Stream{Metrics: m}
+		var want float64
+		for _, th := range TagThresholds() {
+			if v, ok := th.Value(s); ok {
+				want = max(want, th.Ratio(v))
+			}
+		}
+		if got := s.Severity(); got != want {
+			t.Fatalf("stream %d: Severity %v, largest threshold ratio %v", i, got, want)
+		}
+	}
 	if mos := (TagThreshold{Level: 3.5, Below: true}); mos.Ratio(0) != 0 || mos.Ratio(3.5) != 1 {
 		t.Errorf("MOS ratio at 0 = %v, at 3.5 = %v", mos.Ratio(0), mos.Ratio(3.5))
 	}
