@@ -191,8 +191,8 @@ func newFakeListOf(t *testing.T, bodies ...[]byte) *fakeList {
 }
 
 // A proxy that echoes the credential into a field of a successful
-// response does not get it onto the terminal: text and csv output are
-// redacted as errors are; the formula a spreadsheet would run is quoted.
+// response does not get it onto the terminal: text, csv and HTML output
+// are redacted as errors are; the formula a spreadsheet would run is quoted.
 func TestEchoedCredentialAndFormulasInOutput(t *testing.T) {
 	token := twilioEnv["TWILIO_AUTH_TOKEN"]
 	basic := basicAuth(twilioEnv["TWILIO_ACCOUNT_SID"], token)
@@ -214,6 +214,8 @@ func TestEchoedCredentialAndFormulasInOutput(t *testing.T) {
 		{"stats", "--by", "from_carrier", "--base-url", l.URL},
 		{"stats", "--by", "to_carrier", "-o", "csv", "--base-url", l.URL},
 		{"export", "-o", "csv", "--base-url", l.URL},
+		{"fetch", "--html", "-", "--base-url", f.URL, readmeSID},
+		{"report", "--html", "-", "--base-url", l.URL},
 	} {
 		r := runCLI(t, t.Context(), twilioEnv, "", args...)
 		if r.code != exitOK {
