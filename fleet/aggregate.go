@@ -19,7 +19,15 @@ var (
 	ErrIncompatible = errors.New("fleet: results cannot be merged")
 	// ErrTooManyGroups: a new group past WithMaxGroups.
 	ErrTooManyGroups = errors.New("fleet: too many groups")
+	// ErrCountOverflow: a Merge whose calls or a group's count would pass
+	// MaxCount.
+	ErrCountOverflow = errors.New("fleet: counts too large")
 )
+
+// MaxCount bounds the calls of an aggregator and every count it keeps:
+// below it, a sketch's float64 counts are exact integers, and no sum of
+// two overflows. Saved statistics over it are refused.
+const MaxCount = 1 << 53
 
 // Metric is a quantity whose quantiles each group reports.
 type Metric string
@@ -54,13 +62,18 @@ const (
 )
 
 // Aggregator computes fleet statistics over summaries added one by one, in
-// memory that grows with the number of groups, not of calls. Aggregators
-// of the same dimensions merge exactly: the result of merged shards is the
+// memory that grows with the number of groups, not of calls: a group
+// holds its key, at most 65 tag counts, and a sketch per metric observed,
+// each at most two stores of SketchBins(α) bins of 8 bytes whatever the
+// values (about 8 KiB at RelativeAccuracy, for values spanning SketchRange;
+// a few hundred bytes for the usual spread of a metric). Aggregators of
+// the same dimensions merge exactly: the result of merged shards is the
 // result of one aggregator that was given every call. An Aggregator is not
 // safe for concurrent use; give each goroutine its own and Merge them.
 type Aggregator struct {
 	by        []Dim
 	alpha     float64
+	shape     sketchShape
 	maxGroups int
 	calls     int64
 	groups    map[string]*group
@@ -78,12 +91,13 @@ type group struct {
 // AggregatorOption configures NewAggregator.
 type AggregatorOption func(*Aggregator) error
 
-// WithRelativeAccuracy sets the sketches' relative accuracy α, in (0, 1);
-// RelativeAccuracy by default. Only aggregators of the same α merge.
+// WithRelativeAccuracy sets the sketches' relative accuracy α, from
+// MinRelativeAccuracy to 1 (excluded); RelativeAccuracy by default. Only
+// aggregators of the same α merge.
 func WithRelativeAccuracy(alpha float64) AggregatorOption {
 	return func(a *Aggregator) error {
-		if !(alpha > 0 && alpha < 1) {
-			return fmt.Errorf("fleet: relative accuracy %v: want a number between 0 and 1", alpha)
+		if _, err := newSketchShape(alpha); err != nil {
+			return err
 		}
 		a.alpha = alpha
 		return nil
@@ -119,6 +133,10 @@ func NewAggregator(by []Dim, opts ...AggregatorOption) (*Aggregator, error) {
 		if err := o(a); err != nil {
 			return nil, err
 		}
+	}
+	var err error
+	if a.shape, err = newSketchShape(a.alpha); err != nil {
+		return nil, err
 	}
 	return a, nil
 }
@@ -171,6 +189,17 @@ func (a *Aggregator) Add(s *callsummary.Summary) error {
 	}
 	if len(buckets) == 0 {
 		buckets = append(buckets, bucket{key: key})
+	}
+	// Every group the call falls in must exist or fit before any counts
+	// it: a call is counted whole or not at all.
+	fresh := 0
+	for _, b := range buckets {
+		if _, ok := a.groups[groupKey(b.key)]; !ok {
+			fresh++
+		}
+	}
+	if len(a.groups)+fresh > a.maxGroups {
+		return fmt.Errorf("%w: more than %d", ErrTooManyGroups, a.maxGroups)
 	}
 	for _, b := range buckets {
 		if err := a.observe(s, b.key, b.streams, verdict); err != nil {
@@ -227,9 +256,7 @@ func (a *Aggregator) observe(s *callsummary.Summary, key []string, streams []cal
 			continue
 		}
 		if g.sketches[m] == nil {
-			if g.sketches[m], err = newSketch(a.alpha); err != nil {
-				return err
-			}
+			g.sketches[m] = a.shape.newSketch()
 		}
 		addValue(g.sketches[m], obs[m])
 	}
@@ -261,7 +288,9 @@ func (a *Aggregator) group(key []string) (*group, error) {
 }
 
 // Merge adds other's counts and sketches to a's. other is not changed. It
-// fails with ErrIncompatible when the dimensions or the accuracy differ.
+// fails with ErrIncompatible when the dimensions or the accuracy differ,
+// ErrTooManyGroups past a's WithMaxGroups, and ErrCountOverflow when a
+// count would pass MaxCount; then a is not changed either.
 func (a *Aggregator) Merge(other *Aggregator) error {
 	if other == nil {
 		return nil
@@ -269,6 +298,9 @@ func (a *Aggregator) Merge(other *Aggregator) error {
 	if !slices.Equal(a.by, other.by) || a.alpha != other.alpha {
 		return fmt.Errorf("%w: grouped by [%s] with accuracy %v, and by [%s] with %v",
 			ErrIncompatible, joinDims(a.by), a.alpha, joinDims(other.by), other.alpha)
+	}
+	if err := a.canMerge(other); err != nil {
+		return err
 	}
 	for _, og := range other.groups {
 		g, err := a.group(slices.Clone(og.key))
@@ -300,6 +332,44 @@ func (a *Aggregator) Merge(other *Aggregator) error {
 	}
 	a.calls += other.calls
 	return nil
+}
+
+// canMerge checks, before Merge changes anything, that other's groups fit
+// and that no sum passes MaxCount. Tag and verdict counts are at most
+// their group's, except OtherTag's, checked here too.
+func (a *Aggregator) canMerge(other *Aggregator) error {
+	over := func(x, y int64) bool { return x > MaxCount-y }
+	if over(a.calls, other.calls) {
+		return fmt.Errorf("%w: %d calls and %d add up past %d", ErrCountOverflow, a.calls, other.calls, int64(MaxCount))
+	}
+	fresh := 0
+	for k, og := range other.groups {
+		g, ok := a.groups[k]
+		if !ok {
+			fresh++
+			continue
+		}
+		if over(g.count, og.count) || over(g.tags[OtherTag], og.tags[OtherTag]+og.otherBeyond(g)) {
+			return fmt.Errorf("%w: group %q counts past %d", ErrCountOverflow, g.key, int64(MaxCount))
+		}
+	}
+	if len(a.groups)+fresh > a.maxGroups {
+		return fmt.Errorf("%w: more than %d", ErrTooManyGroups, a.maxGroups)
+	}
+	return nil
+}
+
+// otherBeyond bounds what og's tags can add to g's OtherTag: the counts
+// of the tags g does not have (those past g's room for distinct tags are
+// folded into OtherTag).
+func (og *group) otherBeyond(g *group) int64 {
+	var n int64
+	for t, c := range og.tags {
+		if _, ok := g.tags[t]; !ok && t != OtherTag {
+			n = min(n+c, MaxCount+1)
+		}
+	}
+	return n
 }
 
 func joinDims(by []Dim) string {

@@ -118,8 +118,9 @@ func (a *Aggregator) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON replaces a's state with a saved one (MarshalJSON's form).
-// Counts and sketches are checked: a count that does not match its sketch
-// or a sketch of another accuracy is refused.
+// Counts and sketches are checked before anything is allocated for them
+// (see FromResult): a file that could not have been saved is refused, and
+// reading one costs memory in proportion to its size.
 func (a *Aggregator) UnmarshalJSON(b []byte) error {
 	var r Result
 	if err := wirejson.Unmarshal(b, &r); err != nil {
@@ -133,8 +134,19 @@ func (a *Aggregator) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// maxStreamsPerCall is how many groups of stream dimensions one call can
+// fall in: four edges, two directions each.
+const maxStreamsPerCall = 8
+
 // FromResult rebuilds an aggregator from a Result that carries its sketches
-// (one decoded from MarshalJSON's form), to Merge it or add to it.
+// (one decoded from MarshalJSON's form), to Merge it or add to it. It
+// refuses what no aggregator saves: an accuracy under MinRelativeAccuracy,
+// counts that are negative, over MaxCount or inconsistent (a group of more
+// calls than the result, verdicts that do not add up to their group's
+// count, groups that do not add up to the calls), and sketches whose bins
+// lie outside the indexes of finite values or beyond what a sketch of the
+// accuracy keeps (SketchBins), or whose counts are not whole numbers
+// adding up to at most the group's.
 func FromResult(r Result) (*Aggregator, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("fleet: saved statistics: "+format, args...)
@@ -144,14 +156,15 @@ func FromResult(r Result) (*Aggregator, error) {
 		return nil, bad("format %q, want %q", r.Format, StatsFormat)
 	case r.Version < 1 || r.Version > StatsVersion:
 		return nil, bad("version %d, this package reads %d", r.Version, StatsVersion)
-	case r.Calls < 0:
-		return nil, bad("negative call count")
+	case r.Calls < 0 || r.Calls > MaxCount:
+		return nil, bad("%d calls: want 0 to %d", r.Calls, int64(MaxCount))
 	}
 	a, err := NewAggregator(r.By, WithRelativeAccuracy(r.RelativeAccuracy), WithMaxGroups(max(DefaultMaxGroups, len(r.Groups))))
 	if err != nil {
 		return nil, bad("%w", err)
 	}
 	a.calls = r.Calls
+	var counted int64 // the groups' counts, at most maxStreamsPerCall·Calls
 	for gi, rg := range r.Groups {
 		if len(rg.Key) != len(r.By) {
 			return nil, bad("group %d has %d key values for %d dimensions", gi, len(rg.Key), len(r.By))
@@ -160,8 +173,14 @@ func FromResult(r Result) (*Aggregator, error) {
 		if _, dup := a.groups[k]; dup {
 			return nil, bad("group %d repeats the key %q", gi, rg.Key)
 		}
-		if rg.Count < 0 || len(rg.Tags) > maxTagsPerGroup+1 {
-			return nil, bad("group %d: negative count or too many tags", gi)
+		if rg.Count < 1 || rg.Count > r.Calls {
+			return nil, bad("group %d counts %d calls: want 1 to the %d calls of the statistics", gi, rg.Count, r.Calls)
+		}
+		if counted += rg.Count; counted > maxStreamsPerCall*r.Calls {
+			return nil, bad("the groups count %d calls or more, for %d calls", counted, r.Calls)
+		}
+		if len(rg.Tags) > maxTagsPerGroup+1 {
+			return nil, bad("group %d has %d tags, more than the %d kept", gi, len(rg.Tags), maxTagsPerGroup+1)
 		}
 		g, err := a.group(slices.Clone(rg.Key))
 		if err != nil {
@@ -169,18 +188,23 @@ func FromResult(r Result) (*Aggregator, error) {
 		}
 		g.count = rg.Count
 		for t, n := range rg.Tags {
-			if n < 0 || n > rg.Count {
+			// OtherTag counts tags, several per call; the others count calls.
+			limit := rg.Count
+			if t == OtherTag {
+				limit = MaxCount
+			}
+			if n < 0 || n > limit {
 				return nil, bad("group %d: tag %q counted %d times in %d calls", gi, t, n, rg.Count)
 			}
 			g.tags[t] = n
 		}
 		var verdicts int64
 		for v, n := range rg.Verdicts {
-			if !slices.Contains(callsummary.Verdicts(), callsummary.Verdict(v)) || n < 0 {
-				return nil, bad("group %d: verdict %q counted %d times", gi, v, n)
+			if !slices.Contains(callsummary.Verdicts(), callsummary.Verdict(v)) || n < 0 || n > rg.Count {
+				return nil, bad("group %d: verdict %q counted %d times in %d calls", gi, v, n, rg.Count)
 			}
 			g.verdicts[callsummary.Verdict(v)] = n
-			verdicts += n
+			verdicts += n // at most 4 counts of at most MaxCount: no overflow
 		}
 		if verdicts != rg.Count {
 			return nil, bad("group %d: %d verdicts for %d calls", gi, verdicts, rg.Count)
@@ -190,18 +214,21 @@ func FromResult(r Result) (*Aggregator, error) {
 			if i < 0 {
 				return nil, bad("group %d: unknown metric %q", gi, m)
 			}
-			sk, err := decodeSketch(b, a.alpha)
+			sk, err := a.shape.decodeSketch(b, rg.Count)
 			if err != nil {
 				return nil, bad("group %d, %s: %w", gi, m, err)
-			}
-			if n := sk.GetCount(); n > float64(rg.Count) {
-				return nil, bad("group %d, %s: %v observations in %d calls", gi, m, n, rg.Count)
 			}
 			g.sketches[i] = sk
 		}
 		if len(rg.Sketches) < len(rg.Quantiles) {
 			return nil, bad("group %d has quantiles without their sketches: not a saved aggregation", gi)
 		}
+	}
+	switch {
+	case !a.streamDim && counted != r.Calls:
+		return nil, bad("the groups count %d calls, the statistics %d", counted, r.Calls)
+	case a.streamDim && counted < r.Calls:
+		return nil, bad("the groups count %d calls, fewer than the %d of the statistics", counted, r.Calls)
 	}
 	return a, nil
 }
