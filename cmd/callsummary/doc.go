@@ -30,9 +30,15 @@
 // Every string a server sent goes through internal/safetext.Printable before
 // it reaches text output; -o json and ndjson print the bytes received.
 //
+// stats and fetch take --fail-if EXPR, thresholds over the figures they
+// found (p90(jitter) > 30, share(poor) > 5%, mos < 3.5): every breach is
+// listed on stderr after the output, and the command exits 3. The grammar is
+// 'callsummary help fail-if' (threshold_parse.go).
+//
 // Exit status: 0 ok (also when the reader of stdout goes away, as in
 // callsummary list | head); 1 Twilio, the sandbox or the validator said no;
-// 2 a usage error, in which case nothing was sent; 128+n on signal n (130 for
+// 2 a usage error, in which case nothing was sent; 3 a --fail-if threshold
+// breached (the command otherwise succeeded); 128+n on signal n (130 for
 // Ctrl-C), except serve, which Ctrl-C stops with 0.
 package main
 

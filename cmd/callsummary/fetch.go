@@ -23,6 +23,7 @@ type fetchOptions struct {
 	validate               bool
 	pollInterval           time.Duration
 	html                   string
+	failIf                 []string
 }
 
 // minTwilioPollInterval keeps --wait from spending Twilio's rate limit:
@@ -44,14 +45,21 @@ for what exists now, or --wait to wait for the complete summary, polling every
 --poll-interval or more, with each poll shown on stderr. The built-in sandbox's
 call with only a partial summary completes 10 s after it starts.
 
+--fail-if EXPR (repeatable) checks the call after the report: mos, jitter, loss,
+rtt, pdd, duration (the values list shows in the call's row), verdict == poor,
+tag(high_jitter); e.g. 'mos < 3.5'. Each breach is listed on stderr and the
+command exits 3. The grammar: callsummary help fail-if.
+
 Exit status: 0 ok; 1 Twilio said no (the message names its error code and what
 to do), or --validate found a violation; 2 usage error, e.g. a malformed CALLSID
-(nothing is sent); 130 interrupted.`
+or --fail-if expression (nothing is sent); 3 a --fail-if threshold breached;
+130 interrupted.`
 
 const fetchExample = `  callsummary fetch --sandbox CA62608e08adc29a8d6dbc9754e659f125
   callsummary fetch --sandbox --wait --poll-interval 2s CA0e87c1212a698494dcdb198af3e0eb2f
   callsummary fetch -o json CA62608e08adc29a8d6dbc9754e659f125 > summary.json
-  callsummary fetch --sandbox --html call.html CA62608e08adc29a8d6dbc9754e659f125`
+  callsummary fetch --sandbox --html call.html CA62608e08adc29a8d6dbc9754e659f125
+  callsummary fetch CA62608e08adc29a8d6dbc9754e659f125 --fail-if 'mos < 3.5' --fail-if 'verdict == poor'`
 
 func newFetchCmd(e *env) *cobra.Command {
 	var o fetchOptions
@@ -73,6 +81,7 @@ func newFetchCmd(e *env) *cobra.Command {
 	fs.BoolVar(&o.showPII, "show-pii", false, "show the parties' numbers, names, IP addresses and locations unmasked")
 	fs.StringVar(&o.html, "html", "", "write the report as an HTML page to `FILE` (- for standard output), each stream drawn against Twilio's tag thresholds")
 	_ = cmd.MarkFlagFilename("html", "html")
+	addFailIfFlag(cmd, &o.failIf, scopeCall)
 	addOutputFlags(cmd, &o.out, columnNames(listColumns()), nil)
 	addTargetFlags(fs, &o.target)
 	return cmd
@@ -91,6 +100,10 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	}
 	if o.partial && o.wait {
 		return usagef("--partial takes what exists now, --wait waits for the complete summary; give one")
+	}
+	thresholds, err := parseThresholds(e, o.failIf, scopeCall)
+	if err != nil {
+		return err
 	}
 	var extra []callsummary.Option
 	violations := &violationLog{w: e.stderr}
@@ -121,7 +134,12 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	}
 	// The summary is printed even when it broke the document: it is what
 	// the user asked for, and the violations say what to distrust in it.
-	return violations.verdict()
+	// They outrank a breach: thresholds are checked on a summary that
+	// can be trusted.
+	if err := violations.verdict(); err != nil || len(thresholds) == 0 {
+		return err
+	}
+	return e.failOnBreach(checkCall(thresholds, sum), s.client.Redact)
 }
 
 func writeSummary(e *env, s *callsummary.Summary, format string, fields []string, o *fetchOptions, t target, redact func(string) string) error {

@@ -60,5 +60,26 @@ func writeDocs(dir string) error {
 			return err
 		}
 	}
-	return doc.GenMarkdownTree(root, dir)
+	if err := doc.GenMarkdownTree(root, dir); err != nil {
+		return err
+	}
+	// The tree leaves out help topics (fail-if, the threshold grammar):
+	// each gets its page here, named as the tree would name it.
+	for _, c := range root.Commands() {
+		if !c.IsAdditionalHelpTopicCommand() {
+			continue
+		}
+		f, err := os.Create(filepath.Join(dir, strings.ReplaceAll(c.CommandPath(), " ", "_")+".md"))
+		if err != nil {
+			return err
+		}
+		if err := doc.GenMarkdown(c, f); err != nil {
+			f.Close()
+			return err
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }

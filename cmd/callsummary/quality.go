@@ -36,13 +36,13 @@ func (j judgement) severity() float64 {
 	return sev
 }
 
-// glance is a call's quality in a few numbers, for a row of list: the
-// verdict, and over every stream the lowest average MOS, the highest
-// packet loss and the highest average jitter.
+// glance is a call's quality in a few numbers, for a row of list and
+// fetch's --fail-if: the verdict, and over every stream the lowest average
+// MOS, the highest packet loss, the highest average jitter and RTT.
 type glance struct {
 	judgement
-	mos, loss, jitter          float64
-	hasMOS, hasLoss, hasJitter bool
+	mos, loss, jitter, rtt             float64
+	hasMOS, hasLoss, hasJitter, hasRTT bool
 }
 
 func glanceAt(s *callsummary.Summary) glance {
@@ -56,6 +56,9 @@ func glanceAt(s *callsummary.Summary) glance {
 		}
 		if j := st.Jitter(); j.HasAvg && (!g.hasJitter || j.Avg > g.jitter) {
 			g.jitter, g.hasJitter = j.Avg, true
+		}
+		if r := st.RTT(); r.HasAvg && (!g.hasRTT || r.Avg > g.rtt) {
+			g.rtt, g.hasRTT = r.Avg, true
 		}
 	}
 	return g

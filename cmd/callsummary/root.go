@@ -27,8 +27,9 @@ built-in sandbox, a fake Twilio with sample calls, with --sandbox or
 CALLSUMMARY_SANDBOX=1: generated data is never reported by accident.
 
 Exit status: 0 ok; 1 Twilio or the validator said no; 2 usage error (nothing was
-sent); 130 interrupted (Ctrl-C). A reader that goes away (callsummary list | head)
-ends the command quietly, with 0.`
+sent); 3 a --fail-if threshold breached (callsummary help fail-if); 130
+interrupted (Ctrl-C). A reader that goes away (callsummary list | head) ends the
+command quietly, with 0.`
 
 const rootExample = `  callsummary fetch --sandbox CA62608e08adc29a8d6dbc9754e659f125
   callsummary list --since 1d --call-type client --sort mos -n 20
@@ -64,7 +65,7 @@ func newRootCmd(e *env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newFetchCmd(e), newListCmd(e), newAnnotateCmd(e), newValidateCmd(e),
-		newExportCmd(e), newStatsCmd(e), newReportCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e))
+		newExportCmd(e), newStatsCmd(e), newReportCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e), newFailIfTopic())
 	root.SetHelpCommand(newHelpCmd())
 	return root
 }

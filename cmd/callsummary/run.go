@@ -18,6 +18,9 @@ const (
 	exitOK    = 0 // done; also when the reader of stdout went away (list | head)
 	exitNo    = 1 // Twilio, the sandbox or the validator said no (or the network failed)
 	exitUsage = 2 // the command line was wrong; nothing was sent
+	// exitBreach: the command worked, and a --fail-if threshold was
+	// breached by what it found.
+	exitBreach = 3
 	// An interrupted command exits 128 plus the signal's number: 130 for
 	// SIGINT (Ctrl-C), 143 for SIGTERM, as shells report a process killed
 	// by it.
@@ -107,7 +110,7 @@ func message(err error) string {
 // cliError is an error that says how the command should exit, and what the
 // user should do next.
 type cliError struct {
-	code   int // exitNo or exitUsage
+	code   int // exitNo, exitUsage or exitBreach
 	err    error
 	advice string // the next step, printed on its own line
 	help   bool   // a command-line mistake: point at --help

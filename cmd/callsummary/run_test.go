@@ -51,6 +51,12 @@ func TestRunSubcommandHelp(t *testing.T) {
 	root := newRootCmd(&env{getenv: func(string) string { return "" }})
 	for _, c := range root.Commands() {
 		r := runCLI(t, t.Context(), nil, "", c.Name(), "--help")
+		if c.IsAdditionalHelpTopicCommand() { // help fail-if: a topic, not a command
+			if r.code != exitOK || r.stderr != "" || !strings.HasPrefix(r.stdout, c.Long) {
+				t.Errorf("%s --help: exit %d\nstdout:\n%s\nstderr:\n%s", c.Name(), r.code, r.stdout, r.stderr)
+			}
+			continue
+		}
 		if r.code != exitOK || r.stderr != "" || !strings.Contains(r.stdout, "Usage:\n  callsummary "+c.Name()) {
 			t.Errorf("%s --help: exit %d\nstdout:\n%s\nstderr:\n%s", c.Name(), r.code, r.stdout, r.stderr)
 		}

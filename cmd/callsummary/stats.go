@@ -28,6 +28,7 @@ type statsOptions struct {
 	format string
 	by     string
 	merge  bool
+	failIf []string
 }
 
 var statsFormats = []string{formatText, formatJSON, formatCSV}
@@ -52,14 +53,23 @@ account, and --merge FILE... combines them exactly, as if computed together.
 Saved statistics merge as they were grouped (--by at the time), and do not
 record their filters: merge results of calls that do not overlap.
 
+--fail-if EXPR (repeatable) exits 3 when a threshold is breached in any group,
+listing each breach with its value and group on stderr after the output:
+p50/p90/p99(METRIC), share(VERDICT or TAG), count(...), calls; e.g.
+'p90(jitter) > 30', 'share(poor) > 5%'. The grammar: callsummary help fail-if.
+
 --by groups by any of: ` + "call_type, direction, processing_state, from_carrier, to_carrier, from_country, to_country, sdk_platform, sdk_version, hour, day, edge, stream_direction, codec, edge_location, region" + `.
 The stream dimensions (edge, stream_direction, codec, edge_location, region)
-count a call once in each group its streams fall in.`
+count a call once in each group its streams fall in.
+
+Exit status: 0 ok; 1 Twilio said no, or an input could not be decoded; 2 usage
+error (nothing is sent); 3 a --fail-if threshold breached; 130 interrupted.`
 
 const statsExample = `  callsummary stats --since 1d --by call_type
   callsummary stats --by edge,stream_direction calls/
   callsummary export --since 1d --out day.ndjson && callsummary stats -o json day.ndjson > day.json
-  callsummary stats --merge monday.json tuesday.json    # grouped as they were saved`
+  callsummary stats --merge monday.json tuesday.json    # grouped as they were saved
+  callsummary stats --since 1d --by call_type --fail-if 'p90(jitter) > 30' --fail-if 'share(poor) > 5%'`
 
 func newStatsCmd(e *env) *cobra.Command {
 	var o statsOptions
@@ -79,6 +89,7 @@ func newStatsCmd(e *env) *cobra.Command {
 	fs.StringVar(&o.by, "by", "", "group by these `dimensions`, comma-separated (default: one group of every call)")
 	_ = cmd.RegisterFlagCompletionFunc("by", completeValues(dimNames(), true))
 	fs.BoolVar(&o.merge, "merge", false, "the FILEs are saved statistics (-o json) to combine")
+	addFailIfFlag(cmd, &o.failIf, scopeFleet)
 	addFilterFlags(cmd, &o.filterOptions)
 	addTargetFlags(fs, &o.target)
 	return cmd
@@ -96,6 +107,10 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	by, err := fleet.ParseDims(o.by)
 	if err != nil {
 		return usagef("--by %q: %s", o.by, strings.TrimPrefix(err.Error(), "fleet: "))
+	}
+	thresholds, err := parseThresholds(e, o.failIf, scopeFleet)
+	if err != nil {
+		return err
 	}
 	if n := countOf(args, "-"); n > 1 {
 		return usagef("- (standard input) given %d times; it can be read only once", n)
@@ -120,7 +135,13 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	if err != nil {
 		return err
 	}
-	return writeStats(e, agg, o.format, source, redact)
+	if err := writeStats(e, agg, o.format, source, redact); err != nil {
+		return err
+	}
+	if len(thresholds) == 0 {
+		return nil
+	}
+	return e.failOnBreach(checkFleet(thresholds, agg.Result()), redact)
 }
 
 // filterFlagNames are the names of the list filter flags cmd has.
