@@ -126,7 +126,7 @@ func TestBinary(t *testing.T) {
 
 // Every command's help, both ways, on stdout with exit 0.
 func TestBinaryHelp(t *testing.T) {
-	for _, name := range []string{"fetch", "list", "annotate", "validate", "serve", "sandbox", "version", "completion", "help"} {
+	for _, name := range []string{"fetch", "list", "stats", "export", "watch", "annotate", "validate", "serve", "sandbox", "version", "completion", "help"} {
 		for _, args := range [][]string{{name, "--help"}, {"help", name}, {name, "-h"}} {
 			r := runBin(t, "", args...)
 			if r.code != exitOK || r.stderr != "" || !strings.Contains(r.stdout, "Usage:\n  callsummary "+name) {
@@ -170,41 +170,69 @@ func TestBinaryCompletion(t *testing.T) {
 	}
 }
 
-// SIGINT to a running fetch --wait: exit 130, at once.
-func TestBinarySIGINTExits130(t *testing.T) {
-	cmd := exec.Command(buildBinary(t), "fetch", "--sandbox", "--wait", "--poll-interval", "100ms", "CA0e87c1212a698494dcdb198af3e0eb2f")
+// interruptAt starts the binary with args, waits until a line of its
+// stdout (or stderr) contains marker, sends SIGINT, and returns the exit
+// code, the rest of that stream, the other one, and how long it took to
+// exit.
+func interruptAt(t *testing.T, marker string, onStdout bool, args ...string) (code int, rest, other string, took time.Duration) {
+	t.Helper()
+	cmd := exec.Command(buildBinary(t), args...)
 	cmd.Env = binEnv(t)
-	stderr, err := cmd.StderrPipe()
+	var otherBuf bytes.Buffer
+	pipe, err := cmd.StderrPipe()
+	cmd.Stdout = &otherBuf
+	if onStdout {
+		cmd.Stdout = nil
+		pipe, err = cmd.StdoutPipe()
+		cmd.Stderr = &otherBuf
+	}
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out bytes.Buffer
-	cmd.Stdout = &out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	lines := bufio.NewScanner(stderr)
-	polling := false
-	for !polling && lines.Scan() { // wait until it polls
-		polling = strings.Contains(lines.Text(), "poll 1:")
+	lines := bufio.NewScanner(pipe)
+	seen := false
+	for !seen && lines.Scan() {
+		seen = strings.Contains(lines.Text(), marker)
 	}
-	if !polling {
+	if !seen {
 		_ = cmd.Process.Kill()
-		t.Fatal("fetch --wait never polled")
+		t.Fatalf("%v: no line with %q", args, marker)
 	}
 	sent := time.Now()
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	var rest strings.Builder
+	var b strings.Builder
 	for lines.Scan() {
-		rest.WriteString(lines.Text() + "\n")
+		b.WriteString(lines.Text() + "\n")
 	}
-	code := exitOf(t, cmd.Wait())
-	if code != 130 || !strings.Contains(rest.String(), "callsummary: interrupted (interrupt)") || out.Len() != 0 {
-		t.Errorf("exit %d, stdout %q, stderr after the signal %q", code, out.String(), rest.String())
+	code = exitOf(t, cmd.Wait())
+	return code, b.String(), otherBuf.String(), time.Since(sent)
+}
+
+// SIGINT to a running fetch --wait: exit 130, at once.
+func TestBinarySIGINTExits130(t *testing.T) {
+	code, stderr, stdout, took := interruptAt(t, "poll 1:", false,
+		"fetch", "--sandbox", "--wait", "--poll-interval", "100ms", "CA0e87c1212a698494dcdb198af3e0eb2f")
+	if code != 130 || !strings.Contains(stderr, "callsummary: interrupted (interrupt)") || stdout != "" {
+		t.Errorf("exit %d, stdout %q, stderr after the signal %q", code, stdout, stderr)
 	}
-	if took := time.Since(sent); took > 5*time.Second {
+	if took > 5*time.Second {
+		t.Errorf("exited %v after SIGINT", took)
+	}
+}
+
+// SIGINT to a watch waiting for its next round: exit 130, at once.
+func TestBinaryWatchSIGINTExits130(t *testing.T) {
+	code, _, stderr, took := interruptAt(t, " round 1: ", true,
+		"watch", "--sandbox", "--every", "1h", "--state-file", filepath.Join(t.TempDir(), "state"))
+	if code != 130 || !strings.HasSuffix(stderr, "callsummary: interrupted (interrupt)\n") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+	if took > 5*time.Second {
 		t.Errorf("exited %v after SIGINT", took)
 	}
 }

@@ -16,8 +16,10 @@ import (
 
 const rootLong = `callsummary reads Twilio Voice Insights call summaries: a call-quality report
 for one call, a filtered list of many with their quality at a glance, fleet
-statistics, a lossless or columnar export for a data lake, a call's annotation,
-and validation of summary JSON against the OpenAPI document.
+statistics, a lossless or columnar export for a data lake, a watch of calls as
+their summaries complete, a call's annotation, and validation of summary JSON
+against the OpenAPI document. --fail-if thresholds on stats, fetch and watch
+exit 3 when breached, to gate a pipeline or page someone.
 
 Credentials come from TWILIO_API_KEY and TWILIO_API_SECRET, or TWILIO_ACCOUNT_SID
 and TWILIO_AUTH_TOKEN; TWILIO_REGION and TWILIO_EDGE (or --region, --edge) pick
@@ -65,7 +67,7 @@ func newRootCmd(e *env) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(flagError)
 	root.AddCommand(newFetchCmd(e), newListCmd(e), newAnnotateCmd(e), newValidateCmd(e),
-		newExportCmd(e), newStatsCmd(e), newReportCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e), newFailIfTopic())
+		newExportCmd(e), newStatsCmd(e), newReportCmd(e), newWatchCmd(e), newServeCmd(e), newSandboxCmd(e), newVersionCmd(e), newFailIfTopic())
 	root.SetHelpCommand(newHelpCmd())
 	return root
 }

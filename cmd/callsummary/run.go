@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/voiceinsights/callsummary/internal/safetext"
 )
@@ -41,6 +42,26 @@ type env struct {
 	// ran is set when a command's own code starts: an error before that
 	// is cobra's, about the command line.
 	ran bool
+	// now and sleep are the clock watch reads and waits on: tests step
+	// them with the sandbox's manual clock.
+	now   func() time.Time
+	sleep func(ctx context.Context, d time.Duration) error
+}
+
+func newEnv(stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) *env {
+	return &env{stdin: stdin, stdout: &outWriter{w: stdout}, stderr: stderr, getenv: getenv, now: time.Now, sleep: sleep}
+}
+
+// sleep waits d, or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // notef prints a line on stderr unless -q: progress, notes, warnings.
@@ -53,7 +74,11 @@ func (e *env) notef(format string, args ...any) {
 // run is main without the process: it parses args, runs one command and
 // returns the exit code. All output goes to stdout and stderr.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
-	e := &env{stdin: stdin, stdout: &outWriter{w: stdout}, stderr: stderr, getenv: getenv}
+	return newEnv(stdin, stdout, stderr, getenv).run(ctx, args)
+}
+
+// run parses args and runs one command in e.
+func (e *env) run(ctx context.Context, args []string) int {
 	root := newRootCmd(e)
 	root.SetArgs(append([]string{}, args...)) // never nil: cobra would read os.Args
 	cmd, err := root.ExecuteContextC(ctx)

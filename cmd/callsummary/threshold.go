@@ -177,17 +177,25 @@ func (t *threshold) show(v float64) string {
 
 // apart writes v with four significant digits, or as many more as it
 // takes to tell it from the limit it is compared with (30.004 > 30, not
-// 30 > 30), without an exponent.
+// 30 > 30).
 func apart(v, limit float64) string {
-	for digits := 4; ; digits++ {
-		r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
-		if err != nil || math.IsInf(r, 0) || math.IsNaN(r) {
-			return strconv.FormatFloat(v, 'g', -1, 64)
-		}
-		if r != limit || v == limit || digits >= 17 {
-			return strconv.FormatFloat(r, 'f', -1, 64)
+	digits := 4
+	for ; digits < 17; digits++ {
+		if r, err := strconv.ParseFloat(sigDigits(v, digits), 64); err != nil || r != limit || v == limit {
+			break
 		}
 	}
+	return sigDigits(v, digits)
+}
+
+// sigDigits writes v rounded to digits significant digits, without an
+// exponent, which people misread: 2280, not 2.28e+03.
+func sigDigits(v float64, digits int) string {
+	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', digits, 64), 64)
+	if err != nil || math.IsInf(r, 0) || math.IsNaN(r) {
+		return strconv.FormatFloat(v, 'g', digits, 64)
+	}
+	return strconv.FormatFloat(r, 'f', -1, 64)
 }
 
 // A breach is a threshold whose comparison held, with the value that made

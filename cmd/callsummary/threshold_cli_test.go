@@ -224,7 +224,7 @@ func TestFailIfHelp(t *testing.T) {
 			t.Errorf("help fail-if: exit %d, no %q", r.code, want)
 		}
 	}
-	for _, cmd := range []string{"stats", "fetch"} {
+	for _, cmd := range []string{"stats", "fetch", "watch"} {
 		r := runCLI(t, t.Context(), nil, "", cmd, "--help")
 		if !strings.Contains(r.stdout, "--fail-if threshold") || !strings.Contains(r.stdout, "callsummary help fail-if") ||
 			!strings.Contains(r.stdout, "3 a --fail-if threshold breached") {
