@@ -242,11 +242,33 @@ func TestFailIfBreachLineIsRedacted(t *testing.T) {
 	l := newFakeListOf(t, body)
 	for _, args := range [][]string{
 		{"stats", "--by", "from_carrier", "--base-url", l.URL, "--fail-if", "calls >= 1"},
+		{"watch", "--by", "from_carrier", "--base-url", l.URL, "--fail-if", "calls >= 1", "--every", "1m", "--rounds", "1"},
 	} {
 		r := runCLI(t, t.Context(), twilioEnv, "", args...)
 		if r.code != exitBreach || !strings.Contains(r.stderr, "--fail-if 'calls >= 1' breached: 1 (from_carrier=carrier-[REDACTED])\n") ||
 			strings.Contains(r.stderr, token) {
 			t.Errorf("%v: exit %d\n%s", args[0], r.code, r.stderr)
+		}
+	}
+}
+
+// An error outranks a breach: a summary that breaks the document under
+// --validate fails with 1, its thresholds unchecked; without --validate
+// the same summary breaches with 3.
+func TestFetchValidateOutranksFailIf(t *testing.T) {
+	body := strings.Replace(string(example(t, "ClientCall")), `"call_type":"client"`, `"call_type":"pstn"`, 1)
+	f := newFakeTwilio(t, reply{status: 200, body: body})
+	for _, c := range []struct {
+		flags []string
+		code  int
+	}{
+		{[]string{"--validate"}, exitNo},
+		{nil, exitBreach},
+	} {
+		args := append([]string{"fetch", "-q", "--base-url", f.URL, readmeSID, "--fail-if", "verdict == poor"}, c.flags...)
+		r := runCLI(t, t.Context(), twilioEnv, "", args...)
+		if r.code != c.code || strings.Contains(r.stderr, "breached") != (c.code == exitBreach) {
+			t.Errorf("%v: exit %d, want %d\n%s", c.flags, r.code, c.code, r.stderr)
 		}
 	}
 }
