@@ -24,6 +24,7 @@ type reportOptions struct {
 	html    string
 	worst   int
 	showPII bool
+	failIf  []string
 }
 
 const reportLong = `Write a fleet quality report as one self-contained HTML file, readable offline
@@ -38,11 +39,17 @@ Without FILEs, the calls are listed from Twilio (or the sandbox) with list's
 filters; with FILEs, they are read from exports (NDJSON or Parquet files, or
 directories of them), as stats reads them. Only the N worst summaries are kept
 in memory, whatever the number of calls. The parties are masked unless
---show-pii.`
+--show-pii.
+
+With --fail-if, the thresholds are checked against all the calls of the
+report, as one group (stats --fail-if without --by): the page is written
+first, then every breached threshold is listed on stderr and the command exits
+3.`
 
 const reportExample = `  callsummary report --sandbox --since 1w --html report.html
   callsummary report --since 1d --call-type client --html client.html
-  callsummary report --html week.html calls/`
+  callsummary report --html week.html calls/
+  callsummary report --since 1d --html today.html --fail-if 'share(poor) > 5%' --fail-if 'p90(jitter) > 30'`
 
 func newReportCmd(e *env) *cobra.Command {
 	var o reportOptions
@@ -61,6 +68,7 @@ func newReportCmd(e *env) *cobra.Command {
 	o.worst = 10
 	fs.Var(intRange{v: &o.worst, lo: 0, hi: 1000, what: "0 to 1000"}, "worst", "show the `N` calls the verdict rates worst, each in full")
 	fs.BoolVar(&o.showPII, "show-pii", false, "show the parties' numbers, names, IP addresses and locations unmasked")
+	addFailIfFlag(cmd, &o.failIf, scopeFleet)
 	addFilterFlags(cmd, &o.filterOptions)
 	addTargetFlags(fs, &o.target)
 	return cmd
@@ -69,6 +77,10 @@ func newReportCmd(e *env) *cobra.Command {
 func runReport(cmd *cobra.Command, e *env, o *reportOptions, args []string) error {
 	if o.html == "" {
 		return usagef("report writes HTML: give --html FILE (- for standard output)")
+	}
+	thresholds, err := parseThresholds(e, o.failIf, scopeFleet)
+	if err != nil {
+		return err
 	}
 	fleetData, sandbox, redact, err := aggregateReport(cmd, e, o, args)
 	if err != nil {
@@ -82,7 +94,13 @@ func runReport(cmd *cobra.Command, e *env, o *reportOptions, args []string) erro
 	if fleetData.Overall.Calls == 0 {
 		e.notef("no calls matched: the report says so")
 	}
-	return writeHTML(e, o.html, o.showPII, redact, func(w io.Writer) error { return htmlreport.WriteFleet(w, fleetData, opts...) })
+	if err := writeHTML(e, o.html, o.showPII, redact, func(w io.Writer) error { return htmlreport.WriteFleet(w, fleetData, opts...) }); err != nil {
+		return err
+	}
+	if len(thresholds) == 0 {
+		return nil
+	}
+	return e.failOnBreach(checkFleet(thresholds, fleetData.Overall), redact)
 }
 
 // aggregateReport reads the calls the flags or FILEs select and returns

@@ -136,6 +136,7 @@ func TestFailIfBadExpressionSendsNothing(t *testing.T) {
 	for _, args := range [][]string{
 		{"stats", "--base-url", srv.URL, "--fail-if", "p90(jitter) > 30", "--fail-if", "p95(jitter) > 30"},
 		{"fetch", "--base-url", srv.URL, readmeSID, "--fail-if", "p95(jitter) > 30"},
+		{"report", "--base-url", srv.URL, "--html", filepath.Join(t.TempDir(), "r.html"), "--fail-if", "p95(jitter) > 30"},
 	} {
 		r := runCLI(t, t.Context(), twilioEnv, "", args...)
 		want := "callsummary: --fail-if 'p95(jitter) > 30': unknown function p95 at column 1 ("
@@ -270,5 +271,29 @@ func TestFetchValidateOutranksFailIf(t *testing.T) {
 		if r.code != c.code || strings.Contains(r.stderr, "breached") != (c.code == exitBreach) {
 			t.Errorf("%v: exit %d, want %d\n%s", c.flags, r.code, c.code, r.stderr)
 		}
+	}
+}
+
+// report --fail-if checks every call of the page as one group, as stats
+// without --by does: the same thresholds breach, with the same values,
+// and the page is written either way.
+func TestReportFailIfAgreesWithStats(t *testing.T) {
+	week := weekArgs(t)
+	thresholds := []string{"--fail-if", "share(poor) > 1%", "--fail-if", "p90(jitter) > 1000", "--fail-if", "calls >= 1", "--fail-if", "p50(mos) < 1"}
+	stats := runCLI(t, t.Context(), nil, "", append(append([]string{"stats", "-q", "-o", "csv"}, week...), thresholds...)...)
+	out := filepath.Join(t.TempDir(), "r.html")
+	report := runCLI(t, t.Context(), nil, "", append(append([]string{"report", "-q", "--html", out}, week...), thresholds...)...)
+	if stats.code != exitBreach || report.code != exitBreach {
+		t.Fatalf("exit %d (stats), %d (report), want 3\n%s\n%s", stats.code, report.code, stats.stderr, report.stderr)
+	}
+	if report.stderr != stats.stderr || !strings.Contains(report.stderr, "2 of 4 --fail-if thresholds breached") {
+		t.Errorf("report's breaches differ from stats':\n%s\nstats:\n%s", report.stderr, stats.stderr)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Size() == 0 {
+		t.Errorf("no page written on a breach: %v", err)
+	}
+	ok := runCLI(t, t.Context(), nil, "", append([]string{"report", "-q", "--html", out, "--fail-if", "calls < 1"}, week...)...)
+	if ok.code != exitOK || ok.stderr != "" {
+		t.Errorf("nothing breached: exit %d\n%s", ok.code, ok.stderr)
 	}
 }

@@ -12,10 +12,10 @@ import (
 // maxThresholds bounds the --fail-if flags of one command.
 const maxThresholds = 64
 
-const failIfLong = `Thresholds that exit 3. stats, fetch and watch take --fail-if EXPR, repeated
-for several. After the command's normal output, each threshold breached is
-listed on stderr, one line each with its value (and its group, with --by), and
-the command exits 3; nothing breached, 0. A bad expression is a usage error
+const failIfLong = `Thresholds that exit 3. stats, report, fetch and watch take --fail-if EXPR,
+repeated for several. After the command's normal output, each threshold
+breached is listed on stderr, one line each with its value (and its group, with
+--by), and the command exits 3; nothing breached, 0. A bad expression is a usage error
 (exit 2) before any request is sent. An error outranks a breach: a command that
 fails exits 1 or 2 whatever its thresholds.
 
@@ -29,7 +29,8 @@ Grammar (spaces between tokens are optional):
   NUMBER = digits with an optional fraction: 30, 3.5, 0.05, .5
   UNIT   = %  ms  s
 
-Figures of many calls (stats, watch: each group of --by is checked):
+Figures of many calls (stats, watch: each group of --by is checked; report:
+all its calls as one group):
   p50(METRIC) p90(METRIC) p99(METRIC)  the quantile of METRIC over the calls
   share(X)                             the share of the calls with verdict or tag X, 0 to 1
   count(X)                             the number of calls with verdict or tag X
@@ -75,6 +76,7 @@ interrupted.`
 
 const failIfExample = `  callsummary stats --since 1d --by call_type --fail-if 'p90(jitter) > 30' --fail-if 'share(poor) > 5%'
   callsummary fetch CA62608e08adc29a8d6dbc9754e659f125 --fail-if 'mos < 3.5' --fail-if 'verdict == poor'
+  callsummary report --since 1d --html today.html --fail-if 'share(poor) > 5%'
   callsummary watch --every 5m --fail-if 'count(poor) >= 3'`
 
 // newFailIfTopic is 'callsummary help fail-if': a help topic, not a
@@ -82,7 +84,7 @@ const failIfExample = `  callsummary stats --since 1d --by call_type --fail-if '
 func newFailIfTopic() *cobra.Command {
 	return &cobra.Command{
 		Use:     "fail-if",
-		Short:   "The --fail-if threshold grammar of stats, fetch and watch (exit 3)",
+		Short:   "The --fail-if threshold grammar of stats, report, fetch and watch (exit 3)",
 		Long:    failIfLong,
 		Example: failIfExample,
 	}
