@@ -2,9 +2,10 @@ package conformance
 
 import (
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
+	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -25,9 +26,16 @@ const MaxViolations = 100
 // their own schemas. Scalars are checked by kin-openapi whole. The rules
 // are kin-openapi's; only the order of the walk is the walker's.
 type walker struct {
-	opts []openapi3.SchemaValidationOption
-	out  []Violation
-	full bool // stopped at MaxViolations
+	shells *shells
+	opts   []openapi3.SchemaValidationOption
+	out    []Violation
+	full   bool // stopped at MaxViolations
+	// path holds the escaped reference tokens from the root to the node
+	// being walked, and keys the sorted member names of the objects being
+	// walked, as a stack: the pointer is built only for a violation, and
+	// neither costs an allocation per node.
+	path []string
+	keys []string
 }
 
 // violations returns what the walk found, with the stop noted.
@@ -38,6 +46,14 @@ func (w *walker) violations() []Violation {
 	return w.out
 }
 
+// pointer is the JSON pointer of the node being walked.
+func (w *walker) pointer() string {
+	if len(w.path) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(w.path, "/")
+}
+
 func (w *walker) add(ptr, reason string) {
 	if len(w.out) >= MaxViolations {
 		w.full = true
@@ -46,15 +62,16 @@ func (w *walker) add(ptr, reason string) {
 	w.out = append(w.out, Violation{Pointer: ptr, Reason: reason})
 }
 
-// check runs kin-openapi on one node and records its errors at ptr (or
-// deeper, where kin-openapi names a path inside the node).
-func (w *walker) check(s *openapi3.Schema, value any, ptr string) {
+// check runs kin-openapi on the node being walked and records its errors
+// there (or deeper, where kin-openapi names a path inside the node).
+func (w *walker) check(s *openapi3.Schema, value any) {
 	err := s.VisitJSON(value, w.opts...)
 	if err == nil {
 		return
 	}
 	var found []Violation
 	collectViolations(err, "", &found)
+	ptr := w.pointer()
 	for _, v := range found {
 		p := ptr + v.Pointer
 		if isPII(p) {
@@ -64,26 +81,23 @@ func (w *walker) check(s *openapi3.Schema, value any, ptr string) {
 	}
 }
 
-// walk validates value against s at ptr.
-func (w *walker) walk(s *openapi3.Schema, value any, ptr string) {
+// walk validates value against s at the node being walked.
+func (w *walker) walk(s *openapi3.Schema, value any) {
 	if s == nil || w.full {
 		return
 	}
 	if len(s.OneOf) > 0 || len(s.AnyOf) > 0 || s.Not != nil {
 		// Alternatives must be judged whole; the document uses none.
-		w.check(s, value, ptr)
+		w.check(s, value)
 		return
 	}
-	shell := *s
-	shell.AllOf, shell.Properties, shell.Items = nil, nil, nil
-	shell.AdditionalProperties = openapi3.AdditionalProperties{}
-	w.check(&shell, value, ptr)
+	w.check(w.shells.of(s), value)
 	if value == nil && s.Nullable {
 		return // null, and allowed: nothing below it
 	}
 	for _, sub := range s.AllOf {
 		if sub != nil {
-			w.walk(sub.Value, value, ptr)
+			w.walk(sub.Value, value)
 		}
 	}
 	if value == nil {
@@ -91,47 +105,77 @@ func (w *walker) walk(s *openapi3.Schema, value any, ptr string) {
 	}
 	switch x := value.(type) {
 	case map[string]any:
-		w.members(s, x, ptr)
+		w.members(s, x)
 	case []any:
 		if s.Items != nil {
 			for i, e := range x {
 				if w.full {
 					return
 				}
-				w.walk(s.Items.Value, e, ptr+"/"+strconv.Itoa(i))
+				w.path = append(w.path, strconv.Itoa(i))
+				w.walk(s.Items.Value, e)
+				w.path = w.path[:len(w.path)-1]
 			}
 		}
 	}
 }
 
-// members validates an object's members: a named property with its schema,
-// any other with additionalProperties (a schema, or not allowed).
-func (w *walker) members(s *openapi3.Schema, obj map[string]any, ptr string) {
-	for _, name := range slices.Sorted(maps.Keys(obj)) {
+// members validates an object's members in name order: a named property
+// with its schema, any other with additionalProperties (a schema, or not
+// allowed).
+func (w *walker) members(s *openapi3.Schema, obj map[string]any) {
+	start := len(w.keys)
+	for name := range obj {
+		w.keys = append(w.keys, name)
+	}
+	end := len(w.keys)
+	slices.Sort(w.keys[start:end])
+	defer func() { w.keys = w.keys[:start] }()
+	for i := start; i < end; i++ {
 		if w.full {
 			return
 		}
-		p := ptr + "/" + escapePointer(name)
-		if ref := s.Properties[name]; ref != nil {
-			w.walk(ref.Value, obj[name], p)
-			continue
-		}
+		name := w.keys[i] // indexed anew: a member's walk may grow w.keys
+		w.path = append(w.path, escapePointer(name))
 		switch ap := s.AdditionalProperties; {
+		case s.Properties[name] != nil:
+			w.walk(s.Properties[name].Value, obj[name])
 		case ap.Schema != nil:
-			w.walk(ap.Schema.Value, obj[name], p)
+			w.walk(ap.Schema.Value, obj[name])
 		case ap.Has != nil && !*ap.Has && len(s.Properties) > 0:
-			w.add(p, "property is not allowed")
+			w.add(w.pointer(), "property is not allowed")
 		}
+		w.path = w.path[:len(w.path)-1]
 	}
 }
 
 // validate walks value against s and returns the violations as a
 // *ValidationError, or nil.
-func validate(s *openapi3.Schema, value any, subject string, opts []openapi3.SchemaValidationOption) error {
-	w := &walker{opts: opts}
-	w.walk(s, value, "")
+func validate(sh *shells, s *openapi3.Schema, value any, subject string, opts []openapi3.SchemaValidationOption) error {
+	w := &walker{shells: sh, opts: opts}
+	w.walk(s, value)
 	if len(w.out) == 0 {
 		return nil
 	}
 	return &ValidationError{Subject: subject, Violations: w.violations()}
+}
+
+// shells holds, for each schema of the document, the copy of it that
+// checks a node alone (see walker). The document does not change once
+// loaded, so each is made once, on first use, and shared by concurrent
+// validations: copying a schema at every node was most of the walk's
+// allocations.
+type shells struct {
+	m sync.Map // *openapi3.Schema → *openapi3.Schema
+}
+
+func (c *shells) of(s *openapi3.Schema) *openapi3.Schema {
+	if sh, ok := c.m.Load(s); ok {
+		return sh.(*openapi3.Schema)
+	}
+	shell := *s
+	shell.AllOf, shell.Properties, shell.Items = nil, nil, nil
+	shell.AdditionalProperties = openapi3.AdditionalProperties{}
+	sh, _ := c.m.LoadOrStore(s, &shell)
+	return sh.(*openapi3.Schema)
 }

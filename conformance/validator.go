@@ -35,6 +35,7 @@ type Validator struct {
 	router  routers.Router
 	summary *openapi3.Schema
 	opts    []openapi3.SchemaValidationOption
+	shells  *shells
 }
 
 // NewValidator parses and validates the embedded document (examples
@@ -64,6 +65,7 @@ func NewValidator() (*Validator, error) {
 		return nil, fmt.Errorf("conformance: %s has no CallSummary schema", openapi.Name)
 	}
 	return &Validator{
+		shells:  &shells{},
 		doc:     doc,
 		router:  router,
 		summary: ref.Value,
@@ -118,7 +120,7 @@ func (v *Validator) ValidateSchema(name string, body []byte) error {
 	if err != nil {
 		return err
 	}
-	return validate(schema, value, "response body", v.opts)
+	return validate(v.shells, schema, value, "response body", v.opts)
 }
 
 // decodeAny decodes a JSON body into the map[string]any/[]any/float64 tree
@@ -246,7 +248,7 @@ func (v *Validator) validateBody(route *routers.Route, resp *http.Response, body
 	if err := wirejson.Unmarshal(body, &value); err != nil {
 		return &ValidationError{Subject: subject, Violations: []Violation{{Reason: notJSON(err).Error()}}}
 	}
-	return validate(content.Schema.Value, value, subject, append(slices.Clone(v.opts), openapi3.VisitAsResponse()))
+	return validate(v.shells, content.Schema.Value, value, subject, append(slices.Clone(v.opts), openapi3.VisitAsResponse()))
 }
 
 func (v *Validator) filterOptions() *openapi3filter.Options {
