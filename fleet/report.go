@@ -145,11 +145,23 @@ func percent(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) +
 
 // short writes a quantile with three significant digits, the sketch being
 // accurate to 1 % so that more would be noise, and without an exponent,
-// which people misread in a table: 2280, not 2.28e+03.
+// which people misread in a table: 2280, not 2.28e+03. Outside the range
+// where plain digits stay short (below 0.001 or from 1e9 on) it keeps the
+// exponent, so a hostile 1e-300 is not written as 300 digits.
 func short(v float64) string {
-	r, err := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 3, 64), 64)
+	g := strconv.FormatFloat(v, 'g', 3, 64)
+	r, err := strconv.ParseFloat(g, 64)
 	if err != nil || math.IsInf(r, 0) || math.IsNaN(r) {
-		return strconv.FormatFloat(v, 'g', 3, 64)
+		return g
+	}
+	if a := math.Abs(r); a != 0 && (a < shortMin || a >= shortMax) {
+		return strconv.FormatFloat(r, 'e', -1, 64)
 	}
 	return strconv.FormatFloat(r, 'f', -1, 64)
 }
+
+// The range short writes without an exponent.
+const (
+	shortMin = 1e-3
+	shortMax = 1e9
+)
