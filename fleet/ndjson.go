@@ -138,7 +138,8 @@ func flushSync(buf *bufio.Writer, f *os.File) error {
 
 // ReadNDJSON yields the summaries of NDJSON files, one per line, in the
 // order of paths (a directory: every *.ndjson, *.jsonl and *.json file
-// under it, in lexical order). Blank lines are skipped. A line that does
+// under it, in lexical order). Blank lines, and a UTF-8 byte-order mark
+// at the start of a file, are skipped. A line that does
 // not decode ends the sequence with an error naming the file and line;
 // memory is bounded by MaxLineBytes.
 func ReadNDJSON(ctx context.Context, paths ...string) iter.Seq2[*callsummary.Summary, error] {
@@ -175,7 +176,7 @@ func readNDJSONFile(ctx context.Context, path string, yield func(*callsummary.Su
 		}
 		s, err := callsummary.ParseSummary(line.data)
 		if err != nil {
-			yield(nil, fmt.Errorf("fleet: %s line %d: %w", path, line.n, err))
+			yield(nil, fmt.Errorf("fleet: %s line %d: %w", path, line.n, fromFile(err)))
 			return false
 		}
 		if !yield(s, nil) {
@@ -183,6 +184,22 @@ func readNDJSONFile(ctx context.Context, path string, yield func(*callsummary.Su
 		}
 	}
 	return true
+}
+
+// utf8BOM is the byte-order mark some Windows tools write at the start of
+// a text file; it is not part of the first line's JSON.
+var utf8BOM = []byte("\uFEFF")
+
+// fromFile makes a *callsummary.DecodeError from ParseSummary one of a
+// file's: its text names no HTTP status, the bytes having come from a
+// file (the caller names it and the line).
+func fromFile(err error) error {
+	if de, ok := errors.AsType[*callsummary.DecodeError](err); ok && de.StatusCode != 0 {
+		c := *de
+		c.StatusCode = 0
+		return &c
+	}
+	return err
 }
 
 type ndjsonLine struct {
@@ -198,7 +215,11 @@ func ndjsonLines(r io.Reader) iter.Seq2[ndjsonLine, error] {
 		var n int64
 		for sc.Scan() {
 			n++
-			b := bytes.TrimSpace(sc.Bytes())
+			b := sc.Bytes()
+			if n == 1 {
+				b = bytes.TrimPrefix(b, utf8BOM)
+			}
+			b = bytes.TrimSpace(b)
 			if len(b) == 0 {
 				continue
 			}

@@ -30,7 +30,8 @@ func WithWorkers(n int) DecodeOption { return func(c *decodeConfig) { c.workers 
 // decode into aggregators of their own, merged into a at the end, which
 // gives the result of adding them one by one (merging is exact). Memory
 // is a few blocks per worker plus the groups. It returns the number of
-// summaries added; on an error (a line that does not decode, named by its
+// summaries added (a UTF-8 byte-order mark at the start of r is skipped);
+// on an error (a line that does not decode, named by its
 // number; a line over MaxLineBytes; ctx's error) a is left unchanged.
 func (a *Aggregator) AddNDJSON(ctx context.Context, r io.Reader, opts ...DecodeOption) (int64, error) {
 	cfg := decodeConfig{workers: runtime.GOMAXPROCS(0)}
@@ -66,7 +67,7 @@ func (a *Aggregator) AddNDJSON(ctx context.Context, r io.Reader, opts ...DecodeO
 					}
 					s, err := dec.decode(l)
 					if err != nil {
-						cancel(fmt.Errorf("fleet: NDJSON line %d: %w", line, err))
+						cancel(fmt.Errorf("fleet: NDJSON line %d: %w", line, fromFile(err)))
 						break
 					}
 					if err := shard.Add(s); err != nil {
@@ -111,13 +112,22 @@ func (a *Aggregator) empty() (*Aggregator, error) {
 
 // splitLines reads r in blocks of about chunkBytes that end at a line's
 // end, calling emit with each and the number of its first line. A line
-// longer than MaxLineBytes is an error.
+// longer than MaxLineBytes is an error. A UTF-8 byte-order mark at the
+// start is skipped.
 func splitLines(ctx context.Context, r io.Reader, emit func(data []byte, line int64) bool) error {
 	buf := make([]byte, chunkBytes)
 	var filled int
 	line := int64(1)
+	first := true
 	for {
 		n, err := io.ReadFull(r, buf[filled:])
+		if first {
+			// A byte-order mark before the first line is not JSON.
+			first = false
+			if bytes.HasPrefix(buf[:n], utf8BOM) {
+				n = copy(buf, buf[len(utf8BOM):n])
+			}
+		}
 		filled += n
 		end := filled
 		eof := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)

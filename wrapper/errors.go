@@ -278,6 +278,8 @@ func redactJSON(v any, redact func(string) string) any {
 // them, or one of this package's own (an empty body, a body that is not a
 // JSON object).
 type DecodeError struct {
+	// StatusCode is the response's HTTP status; 0 when the body did not
+	// come from a response (a line of a file), and Error then names none.
 	StatusCode int
 	// Offset is the byte offset in the body near which decoding failed,
 	// or -1 when the decoder does not say.
@@ -299,7 +301,10 @@ func (e *DecodeError) Error() string {
 		what = "summary"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "callsummary: decoding %s (HTTP %d)", what, e.StatusCode)
+	fmt.Fprintf(&b, "callsummary: decoding %s", what)
+	if e.StatusCode != 0 {
+		fmt.Fprintf(&b, " (HTTP %d)", e.StatusCode)
+	}
 	if e.Offset >= 0 {
 		fmt.Fprintf(&b, " at byte %d", e.Offset)
 	}
