@@ -26,6 +26,14 @@ const (
 	// day being written): a listing sorted by time writes one day after
 	// the other, and each open part buffers a row group.
 	DefaultOpenPartitions = 2
+	// DefaultMaxPartitions bounds the part files one export opens besides
+	// those a commit starts anew: one per day, and one more each time a
+	// day closed to make room (WithOpenPartitions) comes back. Twilio
+	// keeps summaries for 30 days, so an honest export, in time order,
+	// spans about 31. Each part costs its metadata (tens of kilobytes)
+	// whatever its rows: without a bound, scattered or interleaved start
+	// times would make the disk used many times the input.
+	DefaultMaxPartitions = 400
 	// NoDatePartition is the partition of a call without start_time
 	// (Hive's name for a null partition value).
 	NoDatePartition = "__HIVE_DEFAULT_PARTITION__"
@@ -63,6 +71,35 @@ func WithOpenPartitions(n int) ParquetOption {
 	}
 }
 
+// WithMaxPartitions sets how many part files one export may open besides
+// those a commit starts anew (DefaultMaxPartitions): one per day (the
+// null day included) and one per return of a day whose part was closed to
+// make room. A summary needing one more is refused with a
+// *PartitionLimitError. Part files are then at most n plus
+// WithOpenPartitions per row group's worth of rows.
+func WithMaxPartitions(n int) ParquetOption {
+	return func(p *parquetSink) error {
+		if n < 1 {
+			return fmt.Errorf("fleet: %d partitions: want at least 1", n)
+		}
+		p.maxParts = n
+		return nil
+	}
+}
+
+// PartitionLimitError is a summary refused by a Parquet export because it
+// would open a part file past WithMaxPartitions: the summaries span more
+// days than that, or come back to days out of time order more often.
+type PartitionLimitError struct {
+	Max  int    // the limit
+	Date string // the day of the summary refused, as its partition names it
+}
+
+func (e *PartitionLimitError) Error() string {
+	return fmt.Sprintf("fleet: Parquet export: a summary of date=%s would open part file %d, over the limit of %d (WithMaxPartitions): "+
+		"the summaries span more days, or return to days out of time order (WithOpenPartitions)", e.Date, e.Max+1, e.Max)
+}
+
 // parquetSink writes the schema's rows to a Hive-partitioned directory:
 // DIR/date=YYYY-MM-DD/part-NNNNN-RUN.parquet, by the UTC day of
 // start_time. RUN names the export (random, kept by its state across
@@ -78,7 +115,11 @@ type parquetSink struct {
 	layout   *parquetLayout
 	rowGroup int
 	maxOpen  int
+	maxParts int
 	start    int // the schema's start_time column
+
+	opened int             // part files counted by maxParts
+	split  map[string]bool // days whose part the last commits closed: reopening them is free
 
 	open      []*partFile // most recently written last
 	pending   []*partFile // finished since the last commit, still hidden
@@ -112,7 +153,7 @@ func NewParquetDir(dir string, schema *Schema, opts ...ParquetOption) (Sink, err
 		return nil, err
 	}
 	p := &parquetSink{dir: dir, schema: schema, layout: layout, rowGroup: DefaultRowGroupRows, maxOpen: DefaultOpenPartitions,
-		start: schema.Index("start_time")}
+		maxParts: DefaultMaxPartitions, start: schema.Index("start_time"), split: map[string]bool{}}
 	for _, o := range opts {
 		if err := o(p); err != nil {
 			return nil, err
@@ -136,6 +177,8 @@ var partName = regexp.MustCompile(`^(\.)?part-(\d{5,})-([0-9a-f]{16})\.parquet(\
 // wrote after its last commit. Other exports' parts are never touched.
 func (p *parquetSink) Resume(st SinkState) error {
 	p.nextPart, p.run = st.NextPart, st.Run
+	p.opened = 0
+	clear(p.split)
 	if p.run == "" {
 		if st.NextPart != 0 {
 			return fmt.Errorf("fleet: a Parquet export state without its run name")
@@ -163,6 +206,13 @@ func (p *parquetSink) Resume(st SinkState) error {
 			if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
 				return fmt.Errorf("fleet: removing an uncommitted part: %w", err)
 			}
+			return nil
+		}
+		// A committed part: its day counts towards WithMaxPartitions once,
+		// and continuing it is free.
+		if day := strings.TrimPrefix(filepath.Base(filepath.Dir(path)), "date="); !p.split[day] {
+			p.split[day] = true
+			p.opened++
 		}
 		return nil
 	})
@@ -195,6 +245,14 @@ func (p *parquetSink) part(date string) (*partFile, error) {
 			p.open = append(slices.Delete(p.open, i, i+1), pf)
 		}
 		return pf, nil
+	}
+	if p.split[date] {
+		delete(p.split, date)
+	} else {
+		if p.opened >= p.maxParts {
+			return nil, &PartitionLimitError{Max: p.maxParts, Date: date}
+		}
+		p.opened++
 	}
 	if len(p.open) >= p.maxOpen {
 		oldest := p.open[0]
@@ -260,6 +318,7 @@ func (p *parquetSink) Commit(final bool) (SinkState, bool, error) {
 			return SinkState{}, false, err
 		}
 		p.pending = append(p.pending, pf)
+		p.split[pf.date] = true
 	}
 	for len(p.pending) > 0 {
 		if err := p.pending[0].publish(); err != nil {
