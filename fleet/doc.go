@@ -39,7 +39,10 @@
 // interrupted export continues after its last committed page and writes no
 // call twice. WithProgress reports calls, pages and rate after each page.
 // Export takes any sequence (no resume); ReadNDJSON and ReadParquet read
-// exported files and partitioned directories back as sequences.
+// exported files and partitioned directories back as sequences, within
+// bounds whatever a file says (MaxLineBytes, MaxParquetListValues,
+// MaxParquetRowBytes); a Parquet export opens at most WithMaxPartitions
+// part files besides those its commits start.
 //
 // A summary that did not fit the document (Summary.DecodeIssues) is
 // exported like any other: NDJSON keeps its bytes, the flattened row names

@@ -2,9 +2,7 @@ package fleet
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io"
 	"iter"
 	"os"
 	"time"
@@ -13,7 +11,8 @@ import (
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
-// readBatch is how many rows a Parquet reader decodes at a time.
+// readBatch is how many rows a Parquet reader reads between looks at its
+// context.
 const readBatch = 256
 
 // ReadParquet yields the summaries rebuilt from Parquet files written by
@@ -22,7 +21,9 @@ const readBatch = 256
 // so files of an older schema (fewer columns) read too; a column of
 // another kind than this package's is an error. A rebuilt summary has the
 // schema's fields (Schema.Unflatten): no Raw bytes, and no PII unless the
-// files have it. One batch of rows is held at a time.
+// files have it. One page of each column is held at a time, and a file
+// over the limits (MaxParquetListValues, MaxParquetRowBytes) is refused
+// with an error wrapping ErrParquetLimit, naming the file and column.
 func ReadParquet(ctx context.Context, paths ...string) iter.Seq2[*callsummary.Summary, error] {
 	return func(yield func(*callsummary.Summary, error) bool) {
 		for row, err := range ReadParquetRows(ctx, paths...) {
@@ -90,29 +91,34 @@ func readParquetRows(ctx context.Context, path string) iter.Seq2[[]Value, error]
 				return
 			}
 		}
-		r := parquet.NewReader(pf)
-		defer r.Close()
-		rows := make([]parquet.Row, readBatch)
+		if err := checkParquetLayout(pf, to); err != nil {
+			fail(err)
+			return
+		}
 		cells := make([]Value, len(fullSchema.cols))
-		for {
-			if err := ctx.Err(); err != nil {
-				fail(err)
-				return
-			}
-			n, err := r.ReadRows(rows)
-			for _, row := range rows[:n] {
-				decodeRow(cells, row, to)
-				if !yield(cells, nil) {
+		var row int64 // in the file, from 0
+		for _, rg := range pf.RowGroups() {
+			rr := newRowGroupReader(rg, to)
+			for range rg.NumRows() {
+				if row%readBatch == 0 {
+					if err := ctx.Err(); err != nil {
+						rr.close()
+						fail(err)
+						return
+					}
+				}
+				if err := rr.readRow(cells); err != nil {
+					rr.close()
+					fail(fmt.Errorf("row %d: %w", row, err))
 					return
 				}
+				if !yield(cells, nil) {
+					rr.close()
+					return
+				}
+				row++
 			}
-			if errors.Is(err, io.EOF) {
-				return
-			}
-			if err != nil {
-				fail(err)
-				return
-			}
+			rr.close()
 		}
 	}
 }
@@ -131,43 +137,31 @@ func checkLeaf(c Column, leaf parquet.LeafColumn) error {
 	return nil
 }
 
-// decodeRow sets cells from one Parquet row; to maps the file's column
-// indexes to cells.
-func decodeRow(cells []Value, row parquet.Row, to []int) {
-	for i := range cells {
-		cells[i] = Value{List: cells[i].List[:0]}
+// setCell sets c, of the given kind, from one Parquet value of its column.
+func setCell(c *Value, kind Kind, v parquet.Value) {
+	if kind == KindStrings {
+		if v.DefinitionLevel() > 0 {
+			c.Valid = true // an empty list at least
+		}
+		if !v.IsNull() {
+			c.List = append(c.List, string(v.ByteArray()))
+		}
+		return
 	}
-	for _, v := range row {
-		ci := v.Column()
-		if ci < 0 || ci >= len(to) || to[ci] < 0 {
-			continue
-		}
-		c := &cells[to[ci]]
-		kind := fullSchema.cols[to[ci]].Kind
-		if kind == KindStrings {
-			if v.DefinitionLevel() > 0 {
-				c.Valid = true // an empty list at least
-			}
-			if !v.IsNull() {
-				c.List = append(c.List, string(v.ByteArray()))
-			}
-			continue
-		}
-		if v.IsNull() {
-			continue
-		}
-		c.Valid = true
-		switch kind {
-		case KindString:
-			c.Str = string(v.ByteArray())
-		case KindInt:
-			c.Int = v.Int64()
-		case KindFloat:
-			c.Float = v.Double()
-		case KindBool:
-			c.Bool = v.Boolean()
-		case KindTime:
-			c.Time = time.UnixMicro(v.Int64()).UTC()
-		}
+	if v.IsNull() {
+		return
+	}
+	c.Valid = true
+	switch kind {
+	case KindString:
+		c.Str = string(v.ByteArray())
+	case KindInt:
+		c.Int = v.Int64()
+	case KindFloat:
+		c.Float = v.Double()
+	case KindBool:
+		c.Bool = v.Boolean()
+	case KindTime:
+		c.Time = time.UnixMicro(v.Int64()).UTC()
 	}
 }
