@@ -33,6 +33,7 @@ type exportOptions struct {
 	append   bool
 	pii      bool
 	rowGroup int
+	maxParts int
 }
 
 const exportLong = `Export calls' summaries, filtered as list filters them, page by page, for a
@@ -89,6 +90,8 @@ func newExportCmd(e *env) *cobra.Command {
 	fs.BoolVar(&o.pii, "pii", false, "include the parties' numbers, names, IP addresses and the annotation's comment in parquet and csv")
 	fs.Var(intRange{v: &o.rowGroup, lo: 1, hi: 10_000_000, what: "1 to 10000000"}, "row-group-rows",
 		fmt.Sprintf("at most `N` rows per Parquet row group (default %d)", fleet.DefaultRowGroupRows))
+	fs.Var(intRange{v: &o.maxParts, lo: 1, hi: 100_000, what: "1 to 100000"}, "max-partitions",
+		fmt.Sprintf("refuse a Parquet export that would open more than `N` part files, one a day and one a return to a day out of time order (default %d)", fleet.DefaultMaxPartitions))
 	addFilterFlags(cmd, &o.filterOptions)
 	addTargetFlags(fs, &o.target)
 	return cmd
@@ -107,6 +110,8 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 		return usagef("an export to standard output cannot be resumed: give --out FILE to use --state-file or --restart")
 	case o.rowGroup != 0 && o.format != exportParquet:
 		return usagef("--row-group-rows is for -o parquet")
+	case o.maxParts != 0 && o.format != exportParquet:
+		return usagef("--max-partitions is for -o parquet")
 	case o.pii && o.format == exportNDJSON:
 		return usagef("-o ndjson keeps each summary's exact bytes, parties included: --pii is for parquet and csv")
 	case o.append && o.format != exportParquet:
@@ -156,6 +161,10 @@ func runExport(cmd *cobra.Command, e *env, o *exportOptions) error {
 			} else {
 				e.notef("stopped after %d calls, before the first commit: nothing was kept; run the same command again to start over", p.Calls)
 			}
+		}
+		if _, ok := errors.AsType[*fleet.PartitionLimitError](err); ok {
+			return &cliError{code: exitNo, err: err,
+				advice: "the calls span more days than that, or come out of time order: give a larger --max-partitions, or export a shorter time range"}
 		}
 		return explainList(s.ctx, err, o.target, s.target)
 	}
@@ -233,6 +242,9 @@ func (o *exportOptions) sink(e *env, redact func(string) string) (fleet.Sink, er
 		var popts []fleet.ParquetOption
 		if o.rowGroup > 0 {
 			popts = append(popts, fleet.WithRowGroupRows(o.rowGroup))
+		}
+		if o.maxParts > 0 {
+			popts = append(popts, fleet.WithMaxPartitions(o.maxParts))
 		}
 		return fleet.NewParquetDir(o.out, schema, popts...)
 	case o.format == exportCSV && toStdout:

@@ -209,6 +209,8 @@ func TestExportUsage(t *testing.T) {
 		{[]string{"export", "--sandbox", "--page-size", "5000"}, `invalid argument "5000" for "--page-size" flag`},
 		{[]string{"export", "--sandbox", "--since", "1d", "--from-time", "2026-11-01T00:00:00Z"}, "--since and --from-time both set"},
 		{[]string{"export", "--sandbox", "--out", "x.ndjson", "--append"}, "--append is for -o parquet"},
+		{[]string{"export", "--sandbox", "--out", "x.csv", "-o", "csv", "--max-partitions", "5"}, "--max-partitions is for -o parquet"},
+		{[]string{"export", "--sandbox", "-o", "parquet", "--out", "d", "--max-partitions", "0"}, `invalid argument "0" for "--max-partitions" flag`},
 	} {
 		r := runCLI(t, t.Context(), nil, "", c.args...)
 		if r.code != exitUsage || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
@@ -274,5 +276,22 @@ func TestExportRefusesItsOutput(t *testing.T) {
 	r := runCLI(t, t.Context(), nil, "", "export", "-q", "--sandbox", "--since", "1d", "-o", "parquet", "--out", parts, "--append")
 	if r.code != exitOK || len(callSIDsOf(t, parts)) <= n {
 		t.Errorf("--append: exit %d, %d calls (before: %d)\n%s", r.code, len(callSIDsOf(t, parts)), n, r.stderr)
+	}
+}
+
+// Summaries of more days than --max-partitions allows: the export is
+// refused with the flag to give, and publishes nothing.
+func TestExportMaxPartitions(t *testing.T) {
+	parts := filepath.Join(t.TempDir(), "calls")
+	r := runCLI(t, t.Context(), nil, "", "export", "-q", "--sandbox", "--since", "7d", "-o", "parquet", "--out", parts, "--max-partitions", "1")
+	if r.code != exitNo || !strings.Contains(r.stderr, "over the limit of 1") || !strings.Contains(r.stderr, "--max-partitions") {
+		t.Fatalf("exit %d, stderr %q; want 1 and the limit", r.code, r.stderr)
+	}
+	if got := callSIDsOf(t, parts); len(got) != 0 {
+		t.Errorf("%d calls published by a refused export", len(got))
+	}
+	r = runCLI(t, t.Context(), nil, "", "export", "-q", "--sandbox", "--since", "7d", "-o", "parquet", "--out", parts, "--max-partitions", "9")
+	if r.code != exitOK || len(callSIDsOf(t, parts)) == 0 {
+		t.Errorf("--max-partitions 9: exit %d\n%s", r.code, r.stderr)
 	}
 }
