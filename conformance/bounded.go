@@ -149,13 +149,32 @@ func (w *walker) members(s *openapi3.Schema, obj map[string]any) {
 	}
 }
 
-// validate walks value against s and returns the violations as a
-// *ValidationError, or nil.
+// validate checks value against s and returns the violations as a
+// *ValidationError, or nil. A valid value, the usual case, costs one
+// kin-openapi walk that stops at the first error; only a value that fails
+// it is walked again node by node, with every error of a node kept
+// (MultiErrors) up to MaxViolations.
 func validate(sh *shells, s *openapi3.Schema, value any, subject string, opts []openapi3.SchemaValidationOption) error {
-	w := &walker{shells: sh, opts: opts}
+	first := s.VisitJSON(value, opts...)
+	if first == nil {
+		return nil
+	}
+	w := &walker{shells: sh, opts: append(slices.Clip(opts), openapi3.MultiErrors())}
 	w.walk(s, value)
 	if len(w.out) == 0 {
-		return nil
+		// The node-by-node walk missed what the whole one found: report
+		// kin-openapi's error rather than call the value valid.
+		var found []Violation
+		collectViolations(first, "", &found)
+		for _, v := range found {
+			if isPII(v.Pointer) {
+				v.Reason = "does not match the schema" // the reason may quote a party
+			}
+			w.add(v.Pointer, v.Reason)
+		}
+		if len(w.out) == 0 {
+			w.add("", "does not match the schema")
+		}
 	}
 	return &ValidationError{Subject: subject, Violations: w.violations()}
 }
