@@ -98,6 +98,11 @@ func runFetch(cmd *cobra.Command, e *env, o *fetchOptions, sid string) error {
 	if o.html != "" && cmd.Flags().Changed("output") {
 		return usagef("--html writes the report as a page; -o is for standard output: give one")
 	}
+	if cmd.Flags().Changed("html") {
+		if err := checkHTMLOut(o.html); err != nil {
+			return err
+		}
+	}
 	if o.partial && o.wait {
 		return usagef("--partial takes what exists now, --wait waits for the complete summary; give one")
 	}

@@ -2,8 +2,10 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/voiceinsights/callsummary/fleet"
 	"github.com/voiceinsights/callsummary/htmlreport"
+	"github.com/voiceinsights/callsummary/internal/atomicfile"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -77,6 +80,9 @@ func newReportCmd(e *env) *cobra.Command {
 func runReport(cmd *cobra.Command, e *env, o *reportOptions, args []string) error {
 	if o.html == "" {
 		return usagef("report writes HTML: give --html FILE (- for standard output)")
+	}
+	if err := checkHTMLOut(o.html); err != nil {
+		return err
 	}
 	thresholds, err := parseThresholds(e, o.failIf, scopeFleet)
 	if err != nil {
@@ -209,34 +215,62 @@ func writeHTML(e *env, path string, showPII bool, redact func(string) string, wr
 	if err := write(&page); err != nil {
 		return err
 	}
-	b := bytes.NewBufferString(redact(page.String()))
+	b := []byte(redact(page.String()))
 	if path == "-" {
-		_, err := e.stdout.Write(b.Bytes())
+		_, err := e.stdout.Write(b)
 		return err
 	}
-	fail := func(err error) error { return &cliError{code: exitNo, err: fmt.Errorf("--html %s: %w", path, err)} }
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fail(err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, there is nothing to remove
 	perm := os.FileMode(0o644)
 	if showPII {
 		perm = 0o600
 	}
-	if _, err := tmp.Write(b.Bytes()); err != nil {
-		tmp.Close()
-		return fail(err)
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return fail(err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fail(err)
+	if err := atomicfile.Write(path, b, perm); err != nil {
+		return &cliError{code: exitNo, err: fmt.Errorf("--html %s: %w", path, err)}
 	}
 	return nil
+}
+
+// checkHTMLOut refuses, before anything is listed or read, an --html FILE
+// that could not be written or that holds something else: its directory
+// must exist, and a file already there must be an HTML page (an earlier
+// report), so that a slip such as --html calls.ndjson never replaces the
+// export it was meant to read.
+func checkHTMLOut(path string) error {
+	if path == "-" {
+		return nil
+	}
+	if path == "" {
+		return usagef("--html wants a FILE name (- for standard output)")
+	}
+	if fi, err := os.Stat(filepath.Dir(path)); err != nil || !fi.IsDir() {
+		return usagef("--html %s: no directory %s to write it in", path, filepath.Dir(path))
+	}
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return usagef("--html %s: %v", path, errors.Unwrap(err))
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.IsDir() {
+		return usagef("--html %s is a directory: give a FILE name", path)
+	}
+	head := make([]byte, 512)
+	n, _ := io.ReadFull(f, head)
+	if !isHTMLPage(head[:n]) {
+		return usagef("--html %s exists and is not an HTML page: refusing to replace it (remove it, or give another name)", path)
+	}
+	return nil
+}
+
+// isHTMLPage says whether b, the start of a file, is an HTML document.
+func isHTMLPage(b []byte) bool {
+	b = bytes.TrimLeft(bytes.TrimPrefix(b, []byte("\xef\xbb\xbf")), " \t\r\n")
+	for _, prefix := range []string{"<!doctype html", "<html"} {
+		if len(b) >= len(prefix) && strings.EqualFold(string(b[:len(prefix)]), prefix) {
+			return true
+		}
+	}
+	return false
 }

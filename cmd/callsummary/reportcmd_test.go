@@ -101,9 +101,10 @@ func TestReportFilesAndUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 and %q:\n%s", c.args, r.code, c.want, r.stderr)
 		}
 	}
-	// A directory that cannot be written leaves nothing behind and says so.
+	// A directory that does not exist is a usage error, before the FILEs
+	// are read.
 	r = runCLI(t, t.Context(), nil, "", "report", "--html", filepath.Join(dir, "no", "such", "dir.html"), ndjson)
-	if r.code != exitNo || !strings.Contains(r.stderr, "--html") {
+	if r.code != exitUsage || !strings.Contains(r.stderr, "--html") || !strings.Contains(r.stderr, "no directory") {
 		t.Errorf("unwritable: exit %d\n%s", r.code, r.stderr)
 	}
 }
@@ -160,5 +161,43 @@ func TestFetchHTML(t *testing.T) {
 	r := runCLI(t, t.Context(), nil, "", "fetch", "--sandbox", "--html", filepath.Join(dir, "x.html"), "-o", "json", sid)
 	if r.code != exitUsage || !strings.Contains(r.stderr, "--html writes the report as a page") {
 		t.Errorf("--html with -o: exit %d\n%s", r.code, r.stderr)
+	}
+}
+
+// --html never replaces a file that is not an HTML page (an export named
+// by mistake), refuses a directory that does not exist, and does so before
+// anything is listed; an earlier report is replaced.
+func TestReportHTMLDoesNotReplaceOtherFiles(t *testing.T) {
+	srv := newFakeTwilio(t, jsonReply(200, []byte(`{}`)))
+	dir := t.TempDir()
+	export := filepath.Join(dir, "calls.ndjson")
+	const data = `{"call_sid":"CA00000000000000000000000000000001"}` + "\n"
+	if err := os.WriteFile(export, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"report", "--base-url", srv.URL, "--html", export},
+		{"report", "--html", export, dir},
+		{"fetch", "--base-url", srv.URL, "--html", export, readmeSID},
+		{"report", "--base-url", srv.URL, "--html", dir},
+		{"report", "--base-url", srv.URL, "--html", filepath.Join(dir, "no", "such", "r.html")},
+		{"fetch", "--base-url", srv.URL, "--html", "", readmeSID},
+	} {
+		r := runCLI(t, t.Context(), twilioEnv, "", args...)
+		if r.code != exitUsage || !strings.HasPrefix(r.stderr, "callsummary: --html") {
+			t.Errorf("%v: exit %d, want 2 and an --html error\n%s", args, r.code, r.stderr)
+		}
+	}
+	if b, _ := os.ReadFile(export); string(b) != data {
+		t.Errorf("the export was changed: %q", b)
+	}
+	if n := len(srv.seen()); n != 0 {
+		t.Errorf("%d requests sent before the refusal", n)
+	}
+	page := filepath.Join(dir, "r.html")
+	for range 2 { // the second replaces the first
+		if r := runCLI(t, t.Context(), nil, "", "report", "-q", "--sandbox", "--html", page); r.code != exitOK {
+			t.Fatalf("exit %d\n%s", r.code, r.stderr)
+		}
 	}
 }

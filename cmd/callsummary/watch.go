@@ -79,9 +79,10 @@ a breach names its group. The grammar: callsummary help fail-if. A figure a
 round lacks (no call came) is not checked; 'calls < 1' catches a silence.
 
 Exit status: 130 on Ctrl-C, which is how a watch ends (its state saved after the
-last whole round). With --rounds N, after N rounds: 0, or
-3 a --fail-if threshold breached in any round. 1 Twilio refused (credentials, a
-filter); 2 usage error (nothing is sent).`
+last whole round). With --rounds N, after N rounds: 0; 1 if a round's listing
+failed (an error outranks a breach); 3 a --fail-if threshold breached in any
+round. 1 Twilio refused (credentials, a filter), at once; 2 usage error
+(nothing is sent). A failed round is said on stderr even with -q.`
 
 const watchExample = `  callsummary watch --every 5m --fail-if 'share(poor) > 5%' --fail-if 'p90(jitter) > 30'
   callsummary watch --call-type sip,trunking --by call_type --fail-if 'count(poor) >= 3' --state-file watch.state
@@ -191,6 +192,9 @@ func runWatch(cmd *cobra.Command, e *env, o *watchOptions) error {
 			return err // Ctrl-C: run exits 130
 		}
 	}
+	if w.failed > 0 {
+		return &cliError{code: exitNo, err: fmt.Errorf("the listing failed in %d of %d rounds", w.failed, o.rounds)}
+	}
 	if breached > 0 {
 		return &cliError{code: exitBreach, err: fmt.Errorf("--fail-if thresholds breached in %d of %d rounds", breached, o.rounds)}
 	}
@@ -211,6 +215,7 @@ type watcher struct {
 	ndjson     bool
 	target     targetOptions
 	resolved   target
+	failed     int // rounds whose listing failed
 }
 
 // roundTally is what one round listed.
@@ -292,7 +297,11 @@ func (w *watcher) round(ctx context.Context, at time.Time) (int, error) {
 	case permanent(listErr):
 		return n, explainList(ctx, listErr, w.target, w.resolved)
 	}
-	w.e.notef("round %d: %s; the next round lists from the same start", st.Rounds, safetext.Printable(message(listErr)))
+	// An error, not a note: -q keeps it, and a watch that cannot list
+	// must not look like one that found nothing.
+	w.failed++
+	fmt.Fprint(w.e.stderr, w.client.Redact(fmt.Sprintf("callsummary: round %d: %s; the next round lists from the same start\n",
+		st.Rounds, safetext.Printable(message(listErr)))))
 	return n, nil
 }
 

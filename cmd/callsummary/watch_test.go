@@ -381,8 +381,8 @@ func TestWatchAgainstARepetitiveServerAndAFailedRound(t *testing.T) {
 	env.now = clock.Now
 	env.sleep = func(_ context.Context, d time.Duration) error { clock.Advance(d); return nil }
 	code := env.run(t.Context(), []string{"watch", "--base-url", srv.URL, "-o", "ndjson", "--every", "5m", "--overlap", "1h", "--rounds", "3"})
-	if code != exitOK {
-		t.Fatalf("exit %d\n%s", code, errb.String())
+	if code != exitNo || !strings.HasSuffix(errb.String(), "callsummary: the listing failed in 1 of 3 rounds\n") {
+		t.Fatalf("exit %d, want 1 and the failed round counted\n%s", code, errb.String())
 	}
 	got := map[string]bool{}
 	reportedSIDs(t, out.String(), got)
@@ -415,6 +415,19 @@ func TestWatchAgainstARepetitiveServerAndAFailedRound(t *testing.T) {
 	floor := watchT0.Add(-time.Hour).Format(time.RFC3339)
 	if want := []string{floor, floor, floor}; !slices.Equal(starts, want) {
 		t.Errorf("rounds listed from %v, want %v", starts, want)
+	}
+}
+
+// A round that cannot list is an error even under -q, and fails a watch
+// of --rounds N: a cron job must not take a blind watch for a quiet one.
+func TestWatchFailedRoundIsAnErrorUnderQuiet(t *testing.T) {
+	srv := newFakeTwilio(t, reply{status: 429, body: string(testkit.TwilioError(429, 20429, "Too Many Requests")), header: map[string]string{"Retry-After": "100000"}})
+	for _, format := range []string{"text", "ndjson"} {
+		r := runCLI(t, t.Context(), twilioEnv, "", "watch", "-q", "-o", format, "--base-url", srv.URL, "--every", "1s", "--overlap", "1h", "--rounds", "1")
+		if r.code != exitNo || !strings.Contains(r.stderr, "callsummary: round 1: twilio: 429 Too Many Requests") ||
+			!strings.HasSuffix(r.stderr, "callsummary: the listing failed in 1 of 1 rounds\n") {
+			t.Errorf("-o %s: exit %d, want 1 and the failure on stderr:\n%s", format, r.code, r.stderr)
+		}
 	}
 }
 
