@@ -247,7 +247,9 @@ func (g Group) SketchQuantiles(m Metric, qs ...float64) ([]float64, error) {
 	if !ok {
 		return nil, fmt.Errorf("fleet: the group has no sketch of %s", m)
 	}
-	sk, err := ddsketch.DecodeDDSketch(b, store.DenseStoreConstructor, nil)
+	// A sparse store: memory in proportion to the bins the bytes hold,
+	// whatever indexes they name (a Group may come from any JSON).
+	sk, err := ddsketch.DecodeDDSketch(b, store.SparseStoreConstructor, nil)
 	if err != nil {
 		return nil, fmt.Errorf("fleet: sketch of %s: %w", m, err)
 	}

@@ -141,7 +141,7 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	if len(thresholds) == 0 {
 		return nil
 	}
-	return e.failOnBreach(checkFleet(thresholds, agg.Result()), redact)
+	return e.failOnBreach(checkFleet(thresholds, agg.ResultWithSketches()), redact)
 }
 
 // filterFlagNames are the names of the list filter flags cmd has.

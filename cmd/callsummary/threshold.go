@@ -256,13 +256,21 @@ func (t *threshold) fleetValue(g fleet.Group) (float64, bool) {
 		if !ok || q.N == 0 {
 			return 0, false
 		}
-		switch t.q {
-		case 0.5:
+		switch t.fn {
+		case "p50":
 			return q.P50, true
-		case 0.9:
+		case "p90":
 			return q.P90, true
+		case "p99":
+			return q.P99, true
 		}
-		return q.P99, true
+		// Another percentile is read from the group's sketch, with the
+		// same bound (the result must carry its sketches).
+		v, err := g.SketchQuantiles(t.metric, t.q)
+		if err != nil {
+			return 0, false
+		}
+		return v[0], true
 	case figShare, figCount:
 		n := g.Tags[t.class]
 		if t.verdict {

@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/csv"
+	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -134,12 +136,12 @@ func TestStatsFailIfByGroup(t *testing.T) {
 func TestFailIfBadExpressionSendsNothing(t *testing.T) {
 	srv := newFakeTwilio(t, jsonReply(200, []byte(`{}`)))
 	for _, args := range [][]string{
-		{"stats", "--base-url", srv.URL, "--fail-if", "p90(jitter) > 30", "--fail-if", "p95(jitter) > 30"},
-		{"fetch", "--base-url", srv.URL, readmeSID, "--fail-if", "p95(jitter) > 30"},
-		{"report", "--base-url", srv.URL, "--html", filepath.Join(t.TempDir(), "r.html"), "--fail-if", "p95(jitter) > 30"},
+		{"stats", "--base-url", srv.URL, "--fail-if", "p90(jitter) > 30", "--fail-if", "p100(jitter) > 30"},
+		{"fetch", "--base-url", srv.URL, readmeSID, "--fail-if", "p100(jitter) > 30"},
+		{"report", "--base-url", srv.URL, "--html", filepath.Join(t.TempDir(), "r.html"), "--fail-if", "p100(jitter) > 30"},
 	} {
 		r := runCLI(t, t.Context(), twilioEnv, "", args...)
-		want := "callsummary: --fail-if 'p95(jitter) > 30': unknown function p95 at column 1 ("
+		want := "callsummary: --fail-if 'p100(jitter) > 30': unknown function p100 at column 1 ("
 		if r.code != exitUsage || r.stdout != "" || !strings.HasPrefix(r.stderr, want) {
 			t.Errorf("%v: exit %d, stdout %q\n%s", args, r.code, r.stdout, r.stderr)
 		}
@@ -295,5 +297,38 @@ func TestReportFailIfAgreesWithStats(t *testing.T) {
 	ok := runCLI(t, t.Context(), nil, "", append([]string{"report", "-q", "--html", out, "--fail-if", "calls < 1"}, week...)...)
 	if ok.code != exitOK || ok.stderr != "" {
 		t.Errorf("nothing breached: exit %d\n%s", ok.code, ok.stderr)
+	}
+}
+
+// p10(mos), the low tail where MOS's bad calls are, is read from the
+// statistics' sketch: within the sketch's 1% of the exact 10th
+// percentile of the calls' MOS as list shows it (each call's lowest
+// average MOS of any stream), the rank ⌈0.1·n⌉ as stats defines it.
+func TestStatsFailIfLowTailOfMOS(t *testing.T) {
+	week := weekArgs(t)
+	list := runCLI(t, t.Context(), nil, "", append([]string{"list", "-q", "-n", "0", "-o", "csv", "--fields", "mos"}, week...)...)
+	var mos []float64
+	for _, rec := range csvRecords(t, list.stdout) {
+		if rec["mos"] != "" && rec["mos"] != "-" {
+			mos = append(mos, number(t, rec["mos"]))
+		}
+	}
+	if len(mos) < 50 {
+		t.Fatalf("%d calls with MOS in the sandbox's week", len(mos))
+	}
+	slices.Sort(mos)
+	exact := mos[int(math.Ceil(0.1*float64(len(mos))))-1]
+	r := runCLI(t, t.Context(), nil, "", append([]string{"stats", "-q", "-o", "csv", "--fail-if", "p10(mos) < 5"}, week...)...)
+	_, after, ok := strings.Cut(r.stderr, "breached: ")
+	if r.code != exitBreach || !ok {
+		t.Fatalf("exit %d, want 3 and a breach:\n%s", r.code, r.stderr)
+	}
+	got := number(t, strings.Fields(after)[0])
+	// The breach shows three significant digits: allow their rounding too.
+	if math.Abs(got-exact) > 0.01*exact+0.005 {
+		t.Errorf("p10(mos) = %v, the exact 10th percentile of %d calls is %v", got, len(mos), exact)
+	}
+	if ok := runCLI(t, t.Context(), nil, "", append([]string{"stats", "-q", "--fail-if", "p10(mos) < " + strconv.FormatFloat(exact*0.95, 'f', 2, 64)}, week...)...); ok.code != exitOK {
+		t.Errorf("a limit under the low tail: exit %d\n%s", ok.code, ok.stderr)
 	}
 }

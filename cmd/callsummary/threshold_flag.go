@@ -31,7 +31,9 @@ Grammar (spaces between tokens are optional):
 
 Figures of many calls (stats, watch: each group of --by is checked; report:
 all its calls as one group):
-  p50(METRIC) p90(METRIC) p99(METRIC)  the quantile of METRIC over the calls
+  pN(METRIC)                           the N-th percentile of METRIC over the calls,
+                                       N from 1 to 99: p50, p90, p99; for MOS, whose
+                                       low values are the bad ones, p10 or p1
   share(X)                             the share of the calls with verdict or tag X, 0 to 1
   count(X)                             the number of calls with verdict or tag X
   calls                                the number of calls
@@ -77,6 +79,7 @@ interrupted.`
 const failIfExample = `  callsummary stats --since 1d --by call_type --fail-if 'p90(jitter) > 30' --fail-if 'share(poor) > 5%'
   callsummary fetch CA62608e08adc29a8d6dbc9754e659f125 --fail-if 'mos < 3.5' --fail-if 'verdict == poor'
   callsummary report --since 1d --html today.html --fail-if 'share(poor) > 5%'
+  callsummary stats --since 1d --by call_type --fail-if 'p10(mos) < 3.5'
   callsummary watch --every 5m --fail-if 'count(poor) >= 3'`
 
 // newFailIfTopic is 'callsummary help fail-if': a help topic, not a

@@ -231,16 +231,25 @@ func (p *parser) function(t *threshold, name, arg token) error {
 		t.kind, t.fn = figTag, fn
 		return p.class(t, arg, false)
 	case p.scope == scopeCall && (quantileOf(fn) > 0 || fn == "share" || fn == "count"):
-		return errorAt(name, "for one call, compare "+callAlternative(fn, arg.text), "%s(%s) is a figure of many calls (stats, watch)",
+		return errorAt(name, "for one call, compare "+callAlternative(fn, arg.text), "%s(%s) is a figure of many calls (stats, report, watch)",
 			fn, arg.text)
 	case p.scope == scopeFleet && fn == "tag":
 		return errorAt(name, "for many calls, say share("+arg.text+") or count("+arg.text+")", "tag(%s) is one call's condition (fetch)", arg.text)
 	case p.scope == scopeCall:
 		return errorAt(name, "want tag, or a metric without parentheses: mos, jitter, loss, rtt, pdd, duration", "unknown function %s", fn)
 	default:
-		return errorAt(name, "want p50, p90, p99, share, count", "unknown function %s", fn)
+		return errorAt(name, "want pN (p1 to p99, e.g. p10, p50, p90), share, count", "unknown function %s", fn)
 	}
 	return nil
+}
+
+// percentilesFor suggests the percentiles of a metric where its bad calls
+// are: the low tail of MOS (a low MOS is bad), the high tail of the others.
+func percentilesFor(metric string) string {
+	if m, ok := metricNamed(metric); ok && m == fleet.MetricMOS {
+		return "p10(" + metric + ") or p1(" + metric + ") (the low tail: a low MOS is bad), or p50(" + metric + ")"
+	}
+	return "p50(" + metric + "), p90(" + metric + ") or p99(" + metric + ")"
 }
 
 // callAlternative is what to write for one call instead of fn(arg).
@@ -346,9 +355,9 @@ func (p *parser) bare(t *threshold, name token) error {
 	case p.scope == scopeCall && name.text == "tag":
 		return errorAt(name, "want a tag in parentheses, e.g. tag(high_jitter)", "tag without its tag")
 	case p.scope == scopeCall && (fleetFn || name.text == "calls"):
-		return errorAt(name, "fetch checks one call: want "+metricList+", verdict, or tag(TAG)", "%s is a figure of many calls (stats, watch)", name.text)
+		return errorAt(name, "fetch checks one call: want "+metricList+", verdict, or tag(TAG)", "%s is a figure of many calls (stats, report, watch)", name.text)
 	case p.scope == scopeFleet && isMetric:
-		return errorAt(name, "for many calls, say p50("+name.text+"), p90("+name.text+") or p99("+name.text+")", "%s is one call's figure (fetch)", name.text)
+		return errorAt(name, "for many calls, say "+percentilesFor(name.text), "%s is one call's figure (fetch)", name.text)
 	case p.scope == scopeFleet && name.text == "verdict":
 		return errorAt(name, "for many calls, say share(poor) or count(poor)", "verdict is one call's figure (fetch)")
 	case p.scope == scopeFleet && name.text == "tag":
@@ -356,7 +365,7 @@ func (p *parser) bare(t *threshold, name token) error {
 	case p.scope == scopeCall:
 		return errorAt(name, "want "+metricList+", verdict, or tag(TAG)", "unknown figure %s", name.text)
 	default:
-		return errorAt(name, "want calls, or a function: p50, p90, p99, share, count", "unknown figure %s", name.text)
+		return errorAt(name, "want calls, or a function: pN (p1 to p99), share, count", "unknown figure %s", name.text)
 	}
 	return nil
 }
@@ -464,15 +473,16 @@ func shortMetricName(m fleet.Metric) string {
 		fleet.MetricRTT: "rtt", fleet.MetricPDD: "pdd", fleet.MetricDuration: "duration"}[m]
 }
 
-// quantileOf is the quantile a function name asks for; 0 for another name.
+// quantileOf is the quantile a function name asks for, pN for N from 1
+// to 99 (p10 is 0.1); 0 for another name.
 func quantileOf(fn string) float64 {
-	switch fn {
-	case "p50":
-		return 0.5
-	case "p90":
-		return 0.9
-	case "p99":
-		return 0.99
+	digits, ok := strings.CutPrefix(fn, "p")
+	if !ok || len(digits) == 0 || len(digits) > 2 || digits[0] == '0' {
+		return 0
 	}
-	return 0
+	n, err := strconv.Atoi(digits)
+	if err != nil || n < 1 || n > 99 {
+		return 0
+	}
+	return float64(n) / 100
 }
