@@ -98,7 +98,7 @@ func addFilterFlags(cmd *cobra.Command, o *filterOptions) {
 	addTriBool(fs, &o.logo, "branded-logo", "only branded calls that showed (=false: did not show) the logo")
 	addTriBool(fs, &o.integrity, "voice-integrity", "only calls from numbers with (=false: without) Voice Integrity")
 	fs.Var(intRange{v: &o.pageSize, lo: 1, hi: callsummary.MaxPageSize, what: "1 to 1000"}, "page-size",
-		"`N` calls per request, 1 to 1000 (default Twilio's 50, or -n if smaller)")
+		"`N` calls per request, 1 to 1000 (default: Twilio's 50; list asks for no more than its --limit)")
 }
 
 // filter turns the flags into a callsummary.ListFilter. The flags have
