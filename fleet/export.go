@@ -148,7 +148,11 @@ func ExportPages(ctx context.Context, pages PageFunc, sink Sink, opts ...ExportO
 		}
 		items := make([][]byte, len(page.Summaries)) // for the loop guard, below
 		for i, s := range page.Summaries {
-			items[i] = s.Raw()
+			sid := ""
+			if s.CallSID != nil {
+				sid = *s.CallSID
+			}
+			items[i] = pageloop.ItemKey(sid, s.Raw())
 		}
 		for i, s := range page.Summaries {
 			page.Summaries[i] = nil // written: collectable

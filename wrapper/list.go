@@ -205,10 +205,15 @@ func port(u *url.URL) string {
 }
 
 // rawItems are the page's summaries as they arrived, for the loop guard.
+// rawItems are the page's items as the loop guard tells them apart.
 func rawItems(p *SummaryPage) [][]byte {
 	out := make([][]byte, len(p.Summaries))
 	for i, s := range p.Summaries {
-		out[i] = s.raw
+		sid := ""
+		if s.CallSID != nil {
+			sid = *s.CallSID
+		}
+		out[i] = pageloop.ItemKey(sid, s.raw)
 	}
 	return out
 }

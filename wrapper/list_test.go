@@ -478,3 +478,38 @@ func TestListSummaryPages(t *testing.T) {
 	}
 	hs.wantHits(4) // one more page, then nothing
 }
+
+// A server that serves the same calls again and again under new links,
+// changing a value each time so that no page repeats byte for byte, is
+// still a loop: the guard tells items apart by call SID.
+func TestListSummariesStopsOnTheSameCallsVaried(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := hits.Add(1)
+		var items []string
+		for _, sid := range []string{"CA00000000000000000000000000000001", "CA00000000000000000000000000000002"} {
+			items = append(items, fmt.Sprintf(`{"call_sid":%q,"duration":%d}`, sid, n))
+		}
+		next := fmt.Sprintf("http://%s%s?PageSize=2&PageToken=PT%d", r.Host, listPath, n)
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"call_summaries":[%s],"meta":{"page":%d,"page_size":2,"next_page_url":%q,"key":"call_summaries"}}`,
+			strings.Join(items, ","), n-1, next)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := NewClient(WithBaseURL(srv.URL), WithCredentials(testAccountSID, testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var err2 error
+	for _, e := range c.ListSummaries(ctx, ListFilter{PageSize: 2}) {
+		if e != nil {
+			err2 = e
+			break
+		}
+	}
+	if !errors.Is(err2, ErrPaginationLoop) || hits.Load() > 1+pageloop.MaxEmptyPages {
+		t.Fatalf("after %d pages: %v", hits.Load(), err2)
+	}
+}

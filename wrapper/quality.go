@@ -271,8 +271,10 @@ func (s *Summary) QualityTags() []Tag {
 		return nil
 	}
 	out := make([]Tag, 0, len(s.Tags))
+	seen := make(map[string]struct{}, len(s.Tags)) // a linear scan would be quadratic in a hostile list
 	for _, t := range s.Tags {
-		if t != "" && !slices.Contains(out, Tag(t)) {
+		if _, dup := seen[t]; t != "" && !dup {
+			seen[t] = struct{}{}
 			out = append(out, Tag(t))
 		}
 	}

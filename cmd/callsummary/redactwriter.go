@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"io"
+
+	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
 // redactingWriter applies redact to each line written through it: text and
@@ -42,4 +44,22 @@ func (r *redactingWriter) Flush() error {
 	_, err := io.WriteString(r.w, r.redact(string(r.pending)))
 	r.pending = r.pending[:0]
 	return err
+}
+
+// envRedact is the redaction of what commands print from files (exports,
+// which keep the bytes a server sent): a proxy may have echoed the
+// credential into them, and the credential of the environment, when there
+// is one, is the one it would have echoed. Without a credential, or with
+// an environment that does not read, there is nothing to redact.
+func envRedact(e *env) func(string) string {
+	identity := func(s string) string { return s }
+	cfg, err := callsummary.LoadEnv(e.getenv)
+	if err != nil || !cfg.HasCredentials() {
+		return identity
+	}
+	c, err := callsummary.NewClient(callsummary.WithEnv(cfg))
+	if err != nil {
+		return identity
+	}
+	return c.Redact
 }

@@ -113,9 +113,10 @@ func runReport(cmd *cobra.Command, e *env, o *reportOptions, args []string) erro
 // every figure of the report: fleet.Results (Overall is every call in one
 // group) and the --worst N calls by list --worst's ranking, the only
 // summaries held. It returns the name of the sandbox that answered, if one
-// did, and the client's Redact for the page (files: nothing to redact).
+// did, and the client's Redact for the page (files: the environment's
+// credential, which a proxy may have echoed into an export).
 func aggregateReport(cmd *cobra.Command, e *env, o *reportOptions, args []string) (_ htmlreport.Fleet, sandbox string, redact func(string) string, _ error) {
-	redact = func(s string) string { return s }
+	redact = envRedact(e)
 	if err := checkSources(cmd, args); err != nil {
 		return htmlreport.Fleet{}, "", nil, err
 	}

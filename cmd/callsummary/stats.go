@@ -122,8 +122,8 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 		return err
 	}
 	var agg *fleet.Aggregator
-	source := "" // a sandbox that answered, named in text output
-	redact := func(s string) string { return s }
+	source := ""           // a sandbox that answered, named in text output
+	redact := envRedact(e) // files may hold what a proxy echoed
 	switch {
 	case o.merge:
 		agg, err = mergeSaved(e, args, by, cmd.Flags().Changed("by"))

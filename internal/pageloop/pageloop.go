@@ -20,6 +20,17 @@ const MaxEmptyPages = 5
 // page served again, bounded whatever the length of the listing.
 const recentPages = 8
 
+// ItemKey is what tells items apart for Check: the call's SID when it has
+// one, else the item's bytes. A summary served again with one value
+// changed is the same call again: a server that repeats its calls under
+// new links, varying a byte each time, still brings nothing new.
+func ItemKey(callSID string, raw []byte) []byte {
+	if callSID != "" {
+		return []byte("sid:" + callSID)
+	}
+	return raw
+}
+
 // Guard remembers a hash of every page address seen (8 bytes a page), the
 // items of the last few pages, and counts the pages in a row that brought
 // nothing new. The zero Guard is ready.
