@@ -228,6 +228,12 @@ func hostileCases() []faultCase {
 					return `{"call_sid":"` + carrierSID + `"},{}`, fmt.Sprintf("http://%s/v1/Voice/Summaries?Page=%d&x=%d", host, n+1, n)
 				})
 			}, call: listAll, requests: 6, attempts: 1, roundTrips: 6, want: "callsummary.ErrPaginationLoop"},
+		{name: "ListSummaries: the same calls again under new links, a value changed each time", expect: "end with callsummary.ErrPaginationLoop after 5 pages that bring no new call",
+			target: func(t *testing.T, _ *sandbox.Server) (string, func() int64) {
+				return listOf(t, func(n int, host string) (string, string) {
+					return fmt.Sprintf(`{"call_sid":"%s","duration":%d}`, carrierSID, n), fmt.Sprintf("http://%s/v1/Voice/Summaries?Page=%d&PageToken=PT%d", host, n+1, n+1)
+				})
+			}, call: listAll, requests: 6, attempts: 1, roundTrips: 6, want: "callsummary.ErrPaginationLoop"},
 		{name: "a redirect to clear text off loopback, with From and To", expect: "not follow it, not retry: callsummary.ErrInsecureRedirect, no party in the error",
 			target: clearTextRedirect, requests: 1, attempts: 1, want: "callsummary.ErrInsecureRedirect", check: noParties},
 		{name: "a 400 quoting the list's From and To back", expect: "not retry; the *APIError holds neither party",
