@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/voiceinsights/callsummary/fleet"
+	"github.com/voiceinsights/callsummary/internal/safetext"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
 )
 
@@ -328,7 +329,33 @@ func classifyInputs(args []string) (ndjson, parquet []string, err error) {
 			return nil, nil, usagef("%s holds no .parquet, .ndjson, .jsonl or .json file", name)
 		}
 	}
+	if err := readOnce(append(slices.Clip(ndjson), parquet...)); err != nil {
+		return nil, nil, err
+	}
 	return ndjson, parquet, nil
+}
+
+// readOnce refuses a file named twice, directly, through a directory or a
+// link: its calls, or its saved statistics, would be counted twice.
+func readOnce(paths []string) error {
+	seen := make(map[string]string, len(paths))
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		key, err := filepath.EvalSymlinks(p)
+		if err == nil {
+			key, err = filepath.Abs(key)
+		}
+		if err != nil {
+			continue // read as given; opening it will say what is wrong
+		}
+		if first, ok := seen[key]; ok {
+			return usagef("%s and %s are the same file: its calls would be counted twice", safetext.Printable(first), safetext.Printable(p))
+		}
+		seen[key] = p
+	}
+	return nil
 }
 
 // hidden: the names Hive, Spark and DuckDB skip in a table's directory.
@@ -336,6 +363,9 @@ func hidden(name string) bool { return strings.HasPrefix(name, ".") || strings.H
 
 // mergeSaved combines saved statistics; --by, when given, must be theirs.
 func mergeSaved(e *env, files []string, by []fleet.Dim, byGiven bool) (*fleet.Aggregator, error) {
+	if err := readOnce(files); err != nil {
+		return nil, err
+	}
 	var agg *fleet.Aggregator
 	for _, name := range files {
 		b, err := readSaved(e, name)

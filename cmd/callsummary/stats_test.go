@@ -130,3 +130,31 @@ func TestStatsBadInput(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr %q", r.code, r.stdout, r.stderr)
 	}
 }
+
+// A file named twice, directly, through its directory or as saved
+// statistics, is refused before anything is counted: stats would count
+// its calls twice.
+func TestStatsRefusesAFileTwice(t *testing.T) {
+	dir := t.TempDir()
+	ndjson := filepath.Join(dir, "calls.ndjson")
+	if err := os.WriteFile(ndjson, []byte(`{"call_sid":"CA00000000000000000000000000000001"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	saved := filepath.Join(t.TempDir(), "s.json")
+	if r := runCLI(t, t.Context(), nil, "", "stats", "-q", "-o", "json", ndjson); r.code != exitOK {
+		t.Fatalf("exit %d\n%s", r.code, r.stderr)
+	} else if err := os.WriteFile(saved, []byte(r.stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"stats", ndjson, ndjson},
+		{"stats", dir, ndjson},
+		{"report", "--html", filepath.Join(t.TempDir(), "r.html"), ndjson, dir},
+		{"stats", "--merge", saved, saved},
+	} {
+		r := runCLI(t, t.Context(), nil, "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "are the same file") {
+			t.Errorf("%v: exit %d, want 2\n%s", args, r.code, r.stderr)
+		}
+	}
+}
