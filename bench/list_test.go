@@ -270,7 +270,8 @@ func benchLister(b *testing.B, l lister, want *string) {
 }
 
 // synthetic serves a list of total copies of one summary (its SID made
-// unique), pageSize a page, each page rendered on demand: a server whose
+// unique everywhere it appears: the listing's loop guard tells calls apart
+// by SID), pageSize a page, each page rendered on demand: a server whose
 // own memory does not grow with total, for measuring the client's heap.
 func synthetic(tb testing.TB, total, pageSize int) *httptest.Server {
 	tb.Helper()
@@ -287,7 +288,7 @@ func synthetic(tb testing.TB, total, pageSize int) *httptest.Server {
 			if i > from {
 				b.WriteByte(',')
 			}
-			b.Write(bytes.Replace(p.Body, []byte(p.CallSID), fmt.Appendf(nil, "CA%032x", i), 1))
+			b.Write(bytes.ReplaceAll(p.Body, []byte(p.CallSID), fmt.Appendf(nil, "CA%032x", i)))
 		}
 		next := "null"
 		if to < total {
