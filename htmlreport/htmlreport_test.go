@@ -3,6 +3,7 @@ package htmlreport_test
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"html"
 	"io"
 	"regexp"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/voiceinsights/callsummary/conformance/sandbox"
+	"github.com/voiceinsights/callsummary/fleet"
 	"github.com/voiceinsights/callsummary/gen"
 	"github.com/voiceinsights/callsummary/htmlreport"
 	callsummary "github.com/voiceinsights/callsummary/wrapper"
@@ -168,5 +170,48 @@ func TestFleetPageEmpty(t *testing.T) {
 	}
 	if err := htmlreport.WriteCall(&b, nil); err == nil {
 		t.Error("a nil summary was written")
+	}
+}
+
+// A server that sends a new carrier and a new start hour with every call
+// does not make the report keep a group for each: past
+// MaxBreakdownValues, a call is left out of that breakdown (and of the
+// time series) only, and the page says how many were.
+func TestFleetBreakdownsAreBounded(t *testing.T) {
+	agg, err := htmlreport.NewAggregation()
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = htmlreport.MaxBreakdownValues + 150
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range n {
+		body := fmt.Sprintf(`{"call_sid":"CA%032x","call_type":"carrier","processing_state":"complete","start_time":%q,"to":{"carrier":"Carrier %d"}}`,
+			i, start.Add(time.Duration(i)*time.Hour).Format(time.RFC3339), i)
+		s, err := callsummary.ParseSummary([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := agg.Add(s); err != nil {
+			t.Fatalf("call %d: %v", i, err)
+		}
+	}
+	f := agg.Fleet(nil)
+	if f.Overall.Calls != n {
+		t.Errorf("%d calls overall, want %d", f.Overall.Calls, n)
+	}
+	if got := f.Uncounted[fleet.DimToCarrier]; got != 150 {
+		t.Errorf("%d calls left out of the callee's carriers, want 150", got)
+	}
+	for _, b := range f.Breakdowns {
+		if len(b.Groups) > htmlreport.MaxBreakdownValues {
+			t.Errorf("%v: %d groups", b.By, len(b.Groups))
+		}
+	}
+	var page bytes.Buffer
+	if err := htmlreport.WriteFleet(&page, f); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(page.String(), fmt.Sprintf("150 calls are not counted here: their to_carrier came after the first %d distinct values.", htmlreport.MaxBreakdownValues)) {
+		t.Error("the page does not say which calls the carriers' breakdown left out")
 	}
 }

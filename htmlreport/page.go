@@ -150,9 +150,9 @@ func WriteFleet(w io.Writer, f Fleet, opts ...Option) error {
 		v.Distributions = append(v.Distributions, drawn(distributionChart(f.ByEdge, dm)))
 	}
 	v.Tags = drawn(tagChart(f.Overall))
-	v.OverTime = drawn(overTimeChart(f.OverTime))
+	v.OverTime = withUncounted(drawn(overTimeChart(f.OverTime)), f.OverTime, f.Uncounted)
 	for _, b := range f.Breakdowns {
-		v.Breakdowns = append(v.Breakdowns, drawn(breakdownChart(b)))
+		v.Breakdowns = append(v.Breakdowns, withUncounted(drawn(breakdownChart(b)), b, f.Uncounted))
 	}
 	for i, s := range f.Worst {
 		if s == nil {
@@ -205,4 +205,20 @@ func execute(w io.Writer, name string, data any) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// withUncounted notes, under a chart of one dimension, the calls its
+// aggregation left out past MaxBreakdownValues distinct values.
+func withUncounted(v chartView, r fleet.Result, uncounted map[fleet.Dim]int64) chartView {
+	if len(r.By) != 1 || uncounted[r.By[0]] == 0 {
+		return v
+	}
+	note := fmt.Sprintf("%d calls are not counted here: their %s came after the first %d distinct values.",
+		uncounted[r.By[0]], r.By[0], MaxBreakdownValues)
+	v.Desc += " " + note
+	if v.Table.Note != "" {
+		note = v.Table.Note + " " + note
+	}
+	v.Table.Note = note
+	return v
 }
