@@ -41,7 +41,8 @@ with the same sections as fetch's report, linked from their table.
 Without FILEs, the calls are listed from Twilio (or the sandbox) with list's
 filters; with FILEs, they are read from exports (NDJSON or Parquet files, or
 directories of them), as stats reads them. Only the N worst summaries are kept
-in memory, whatever the number of calls. The parties are masked unless
+in memory, whatever the number of calls; each breakdown counts the first 2000
+distinct values it meets (the page says how many calls came after them). The parties are masked unless
 --show-pii.
 
 With --fail-if, the thresholds are checked against all the calls of the
