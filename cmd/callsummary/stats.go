@@ -56,7 +56,7 @@ record their filters: merge results of calls that do not overlap.
 
 --fail-if EXPR (repeatable) exits 3 when a threshold is breached in any group,
 listing each breach with its value and group on stderr after the output:
-p50/p90/p99(METRIC), share(VERDICT or TAG), count(...), calls; e.g.
+pN(METRIC) for N from 1 to 99, share(VERDICT or TAG), count(...), calls; e.g.
 'p90(jitter) > 30', 'share(poor) > 5%'. The grammar: callsummary help fail-if.
 
 --by groups by any of: ` + "call_type, direction, processing_state, from_carrier, to_carrier, from_country, to_country, sdk_platform, sdk_version, hour, day, edge, stream_direction, codec, edge_location, region" + `.
@@ -142,7 +142,7 @@ func runStats(cmd *cobra.Command, e *env, o *statsOptions, args []string) error 
 	if len(thresholds) == 0 {
 		return nil
 	}
-	return e.failOnBreach(checkFleet(thresholds, agg.ResultWithSketches()), redact)
+	return e.failOnBreach(checkFleet(thresholds, resultFor(agg, thresholds)), redact)
 }
 
 // filterFlagNames are the names of the list filter flags cmd has.

@@ -32,7 +32,7 @@ type threshold struct {
 type figureKind int
 
 const (
-	figQuantile figureKind = iota // p50/p90/p99(METRIC), of many calls
+	figQuantile figureKind = iota // pN(METRIC), of many calls
 	figShare                      // share(VERDICT|TAG), of many calls, in [0, 1]
 	figCount                      // count(VERDICT|TAG), of many calls
 	figCalls                      // calls, of many calls
@@ -218,6 +218,18 @@ type checkOutcome struct {
 	thresholds []*threshold
 	breaches   []breach
 	notChecked []notChecked
+}
+
+// resultFor is agg's result as checkFleet needs it for ths: with the
+// groups' sketches only when a percentile beyond p50, p90 and p99 is
+// asked for (encoding every sketch costs a little for each group).
+func resultFor(agg *fleet.Aggregator, ths []*threshold) fleet.Result {
+	for _, t := range ths {
+		if t.kind == figQuantile && t.fn != "p50" && t.fn != "p90" && t.fn != "p99" {
+			return agg.ResultWithSketches()
+		}
+	}
+	return agg.Result()
 }
 
 // checkFleet checks thresholds of many calls against a fleet result:

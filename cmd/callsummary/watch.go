@@ -278,7 +278,7 @@ func (w *watcher) round(ctx context.Context, at time.Time) (int, error) {
 	}
 	n := 0
 	if len(w.thresholds) > 0 {
-		n = w.e.printChecks(checkFleet(w.thresholds, grouped.ResultWithSketches()), fmt.Sprintf("round %d: ", st.Rounds), false, w.client.Redact)
+		n = w.e.printChecks(checkFleet(w.thresholds, resultFor(grouped, w.thresholds)), fmt.Sprintf("round %d: ", st.Rounds), false, w.client.Redact)
 	}
 	// The state is written after the round's output: a crash in between
 	// reports the round again, never skips it.
